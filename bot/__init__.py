@@ -1,0 +1,1 @@
+"""keepcut: a Telegram bot that helps you prune your LinkedIn network."""

@@ -1,0 +1,81 @@
+"""The composition root: build_application(settings) wires storage, handlers and jobs."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+
+from bot import texts
+from bot.config import Settings
+from bot.context import KeepcutApp, KeepcutContext
+from bot.errors import on_error
+from bot.gate import gate
+from bot.handlers import start
+from bot.imports import ImportTracker
+from bot.updates import PerPersonUpdateProcessor
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, store: Store | None = None) -> KeepcutApp:
+    """Build the bot: configuration, store, every handler in order, error handler."""
+    app: KeepcutApp = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .context_types(ContextTypes(context=KeepcutContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # Retry a 429 after the wait Telegram asks for instead of failing the update.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerPersonUpdateProcessor())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+    app.bot_data["store"] = store or Store(settings.db_path)
+    app.bot_data["imports"] = ImportTracker()
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: KeepcutApp) -> None:
+    """Add every handler; groups and order decide who sees an update first."""
+    # Group -1 runs before everything: private chats only, the allow-list, and
+    # recording who wrote. It stops the update for anyone it turns away.
+    app.add_handler(TypeHandler(Update, gate), group=-1)
+
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("help", start.help_command))
+
+    app.add_error_handler(on_error)
+
+
+async def post_init(app: Application) -> None:
+    """Once connected: publish the command menu."""
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    log.info("keepcut started as @%s", app.bot.username)
+
+
+async def post_shutdown(app: Application) -> None:
+    """Close the database after the last update has been handled."""
+    store: Store = app.bot_data["store"]
+    store.close()

@@ -1,0 +1,30 @@
+"""The one error handler: log what happened, tell the person only that it failed."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import KeepcutContext
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: KeepcutContext) -> None:
+    """Log the failure with its update id; apologise in the chat without details."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("failure while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    # Best effort: the apology itself may fail (blocked bot, network down, flood).
+    with suppress(TelegramError):
+        if update.callback_query:
+            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG_SHORT)
+            return
+    if update.effective_chat and update.effective_chat.type == "private":
+        with suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)

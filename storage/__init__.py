@@ -1,0 +1,1 @@
+"""keepcut's storage: SQLite through sqlite-utils, and reading LinkedIn exports."""

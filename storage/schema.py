@@ -1,0 +1,175 @@
+"""The database schema, as forward-only migrations applied at start."""
+
+import sqlite3
+from collections.abc import Iterator
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("keepcut")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split an SQL script into whole statements (triggers included)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending.strip()[:60]}")
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run each statement inside the migration's transaction.
+
+    sqlite3's executescript() would COMMIT first and break the all-or-nothing
+    promise of a migration, so statements go one at a time through execute().
+    """
+    for statement in _statements(script):
+        db.execute(statement)
+
+
+@migrations()
+def create_core_tables(db: Database) -> None:
+    """People, imports, connections, decisions and the scheduling bookkeeping."""
+    # Plain DDL: sqlite-utils' create() cannot express CHECK, ON DELETE CASCADE,
+    # partial or expression indexes, and every one of them carries weight here.
+    _run_script(
+        db,
+        """
+        CREATE TABLE users (
+            user_id         INTEGER PRIMARY KEY,
+            chat_id         INTEGER NOT NULL,
+            first_name      TEXT NOT NULL DEFAULT '',
+            timezone        TEXT NOT NULL DEFAULT 'UTC',
+            target          INTEGER NOT NULL DEFAULT 500 CHECK (target BETWEEN 1 AND 30000),
+            review_order    TEXT NOT NULL DEFAULT 'weakest'
+                            CHECK (review_order IN ('weakest', 'oldest', 'newest')),
+            daily_links     INTEGER NOT NULL DEFAULT 25,
+            settings        TEXT NOT NULL DEFAULT '{}',
+            card_message_id INTEGER,
+            created_at      TEXT NOT NULL,
+            last_seen_at    TEXT NOT NULL,
+            blocked         INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE imports (
+            id              INTEGER PRIMARY KEY,
+            user_id         INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            imported_at     TEXT NOT NULL,
+            file_name       TEXT NOT NULL DEFAULT '',
+            source          TEXT NOT NULL DEFAULT 'csv',
+            rows_read       INTEGER NOT NULL DEFAULT 0,
+            new_count       INTEGER NOT NULL DEFAULT 0,
+            gone_count      INTEGER NOT NULL DEFAULT 0,
+            gone_cut_count  INTEGER NOT NULL DEFAULT 0,
+            returned_count  INTEGER NOT NULL DEFAULT 0,
+            undecided_count INTEGER NOT NULL DEFAULT 0,
+            skipped_rows    INTEGER NOT NULL DEFAULT 0,
+            undated_rows    INTEGER NOT NULL DEFAULT 0,
+            has_signals     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX imports_by_user ON imports(user_id, id);
+
+        CREATE TABLE connections (
+            id                       INTEGER PRIMARY KEY,
+            user_id                  INTEGER NOT NULL
+                                     REFERENCES users(user_id) ON DELETE CASCADE,
+            key                      TEXT NOT NULL,
+            first_name               TEXT NOT NULL DEFAULT '',
+            last_name                TEXT NOT NULL DEFAULT '',
+            search_name              TEXT NOT NULL DEFAULT '',
+            company                  TEXT NOT NULL DEFAULT '',
+            position                 TEXT NOT NULL DEFAULT '',
+            url                      TEXT,
+            connected_on             TEXT,
+            connected_on_raw         TEXT NOT NULL DEFAULT '',
+            messages_sent            INTEGER NOT NULL DEFAULT 0,
+            messages_received        INTEGER NOT NULL DEFAULT 0,
+            last_message_on          TEXT,
+            endorsements_received    INTEGER NOT NULL DEFAULT 0,
+            endorsements_given       INTEGER NOT NULL DEFAULT 0,
+            recommendations_received INTEGER NOT NULL DEFAULT 0,
+            recommendations_given    INTEGER NOT NULL DEFAULT 0,
+            invited_by               TEXT CHECK (invited_by IN ('me', 'them')),
+            interactions             INTEGER NOT NULL DEFAULT 0,
+            first_import_id          INTEGER REFERENCES imports(id),
+            last_import_id           INTEGER REFERENCES imports(id),
+            gone                     INTEGER NOT NULL DEFAULT 0,
+            gone_at                  TEXT,
+            -- Mirrors decisions.decision (NULL while undecided), kept by the triggers
+            -- below, so the next card is one step down a partial index.
+            state                    TEXT CHECK (state IN ('keep', 'cut', 'skip')),
+            UNIQUE (user_id, key)
+        );
+        CREATE INDEX connections_by_state ON connections(user_id, gone, state);
+        CREATE INDEX connections_queue_weakest
+            ON connections(user_id, interactions, ifnull(connected_on, '9999'), id)
+            WHERE state IS NULL AND gone = 0;
+        CREATE INDEX connections_queue_oldest
+            ON connections(user_id, ifnull(connected_on, '9999'), id)
+            WHERE state IS NULL AND gone = 0;
+        CREATE INDEX connections_queue_newest
+            ON connections(user_id, ifnull(connected_on, '0000'), id)
+            WHERE state IS NULL AND gone = 0;
+
+        CREATE TABLE decisions (
+            connection_id INTEGER PRIMARY KEY
+                          REFERENCES connections(id) ON DELETE CASCADE,
+            user_id       INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            decision      TEXT NOT NULL CHECK (decision IN ('keep', 'cut', 'skip')),
+            reason        INTEGER CHECK (reason BETWEEN 1 AND 5),
+            decided_at    TEXT NOT NULL,
+            seq           INTEGER NOT NULL,
+            removed_at    TEXT,
+            link_sent_at  TEXT
+        );
+        CREATE INDEX decisions_by_seq ON decisions(user_id, seq);
+        CREATE INDEX decisions_by_kind ON decisions(user_id, decision, seq);
+
+        CREATE TRIGGER decisions_state_insert AFTER INSERT ON decisions BEGIN
+            UPDATE connections SET state = NEW.decision WHERE id = NEW.connection_id;
+        END;
+        CREATE TRIGGER decisions_state_update AFTER UPDATE OF decision ON decisions BEGIN
+            UPDATE connections SET state = NEW.decision WHERE id = NEW.connection_id;
+        END;
+        CREATE TRIGGER decisions_state_delete AFTER DELETE ON decisions BEGIN
+            UPDATE connections SET state = NULL WHERE id = OLD.connection_id;
+        END;
+
+        CREATE TABLE pending_invitations (
+            id        INTEGER PRIMARY KEY,
+            user_id   INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+            url       TEXT,
+            name      TEXT NOT NULL DEFAULT '',
+            sent_on   TEXT
+        );
+        CREATE INDEX pending_invitations_by_user ON pending_invitations(user_id, sent_on);
+
+        CREATE TABLE schedules (
+            user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            kind         TEXT NOT NULL,
+            spec         TEXT NOT NULL DEFAULT '{}',
+            next_due_utc INTEGER,
+            active       INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (user_id, kind)
+        );
+        CREATE INDEX schedules_due ON schedules(active, next_due_utc);
+
+        CREATE TABLE deliveries (
+            id      INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            kind    TEXT NOT NULL,
+            period  TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            UNIQUE (user_id, kind, period)
+        );
+
+        CREATE TABLE declined_chats (
+            chat_id INTEGER PRIMARY KEY,
+            told_at TEXT NOT NULL
+        );
+        """
+    )

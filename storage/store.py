@@ -1,0 +1,80 @@
+"""The one SQLite connection, owned by one thread, and the way to reach it."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+
+from storage.schema import migrations
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file readable by its owner only (0600), or tighten it."""
+    if str(path) == ":memory:":
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+class Store:
+    """keepcut's database: one connection, one thread that uses it, migrations at open.
+
+    Every query is a plain synchronous function taking the `Database` first, so
+    tests call it directly; the bot awaits it through `run()`, which hands it to
+    the single worker thread (datasette's pattern), so SQLite never blocks the
+    event loop and no two queries ever interleave.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        _create_private_file(self.path)
+        conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        self.db = Database(conn)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        # WAL lets a backup or a second reader look in while the bot writes.
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(self.db)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepcut-db")
+        log.info("database ready at %s", self.path)
+
+    @property
+    def applied_migrations(self) -> list[str]:
+        """Names of the migrations recorded in this database, oldest first."""
+        return [m.name for m in migrations.applied(self.db)]
+
+    def journal_mode(self) -> str:
+        """SQLite's journal mode for this database ("wal" once open)."""
+        return str(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    async def run(
+        self,
+        fn: Callable[Concatenate[Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `fn(db, *args, **kwargs)` on the database thread and return its result."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(fn, self.db, *args, **kwargs)
+        return await loop.run_in_executor(self._executor, call)
+
+    def close(self) -> None:
+        """Finish queued work and close the connection."""
+        self._executor.shutdown(wait=True)
+        self.db.close()
