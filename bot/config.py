@@ -32,6 +32,8 @@ class Settings:
     base_file_url: str = DEFAULT_BASE_FILE_URL
     allowed_users: frozenset[int] = frozenset()
     webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
     log_level: str = "INFO"
 
     def is_allowed(self, user_id: int) -> bool:
@@ -114,8 +116,14 @@ def load_settings(
     if webhook_url and not webhook_url.startswith("https://"):
         raise ConfigError("WEBHOOK_URL must be an https:// URL")
 
+    port_raw = merged.get("KEEPCUT_WEBHOOK_PORT", "").strip() or "8080"
+    if not port_raw.isdigit() or not 1 <= int(port_raw) <= 65535:
+        raise ConfigError("KEEPCUT_WEBHOOK_PORT must be a port number from 1 to 65535")
+
     return Settings(
         token=token,
+        webhook_listen=merged.get("KEEPCUT_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+        webhook_port=int(port_raw),
         db_path=Path(merged.get("KEEPCUT_DB", "").strip() or "keepcut.db"),
         base_url=_parse_url(
             "TELEGRAM_BASE_URL", merged.get("TELEGRAM_BASE_URL", ""), DEFAULT_BASE_URL

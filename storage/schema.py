@@ -49,6 +49,8 @@ def create_core_tables(db: Database) -> None:
             daily_links     INTEGER NOT NULL DEFAULT 25,
             settings        TEXT NOT NULL DEFAULT '{}',
             card_message_id INTEGER,
+            -- Numbers decisions so Undo can name exactly one; never reused.
+            last_seq        INTEGER NOT NULL DEFAULT 0,
             created_at      TEXT NOT NULL,
             last_seen_at    TEXT NOT NULL,
             blocked         INTEGER NOT NULL DEFAULT 0
@@ -171,5 +173,5 @@ def create_core_tables(db: Database) -> None:
             chat_id INTEGER PRIMARY KEY,
             told_at TEXT NOT NULL
         );
-        """
+        """,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
 
@@ -29,6 +30,14 @@ class User:
     daily_links: int
     card_message_id: int | None
     blocked: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The person's time zone (UTC if the stored name is unknown to this system)."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
 
 def _user_from_row(row: dict) -> User:

@@ -1,0 +1,139 @@
+"""Configuration: the environment, .env, and one clear line for every mistake."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings, TokenFilter, load_settings, read_env_file
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+def test_defaults_from_token_alone() -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=None)
+    assert settings.token == TOKEN
+    assert settings.db_path == Path("keepcut.db")
+    assert settings.base_url == "https://api.telegram.org/bot"
+    assert settings.base_file_url == "https://api.telegram.org/file/bot"
+    assert settings.allowed_users == frozenset()
+    assert settings.webhook_url is None
+    assert settings.log_level == "INFO"
+
+
+def test_every_variable_is_read() -> None:
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "KEEPCUT_DB": "/data/k.db",
+            "TELEGRAM_BASE_URL": "http://127.0.0.1:8081/bot",
+            "TELEGRAM_BASE_FILE_URL": "http://127.0.0.1:8081/file/bot",
+            "KEEPCUT_ALLOWED_USERS": " 1, 22 ,333,",
+            "WEBHOOK_URL": "https://example.invalid/hook",
+            "KEEPCUT_LOG_LEVEL": "debug",
+        },
+        env_file=None,
+    )
+    assert settings.db_path == Path("/data/k.db")
+    assert settings.base_url == "http://127.0.0.1:8081/bot"
+    assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.allowed_users == frozenset({1, 22, 333})
+    assert settings.webhook_url == "https://example.invalid/hook"
+    assert settings.log_level == "DEBUG"
+
+
+def test_env_file_fills_gaps_and_environment_wins(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(
+        "# keepcut\nTELEGRAM_BOT_TOKEN='111:FROM-FILE'\nexport KEEPCUT_DB=\"from file.db\"\n"
+        "KEEPCUT_LOG_LEVEL=WARNING # quiet\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=env)
+    assert settings.token == TOKEN
+    assert settings.db_path == Path("from file.db")
+    assert settings.log_level == "WARNING"
+    assert read_env_file(tmp_path / "missing") == {}
+
+
+@pytest.mark.parametrize(
+    ("environ", "names"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "   "}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"TELEGRAM_BOT_TOKEN": "12:ab cd"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "KEEPCUT_ALLOWED_USERS": "1,bob"}, "KEEPCUT_ALLOWED_USERS"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "KEEPCUT_ALLOWED_USERS": "-5"}, "KEEPCUT_ALLOWED_USERS"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "KEEPCUT_LOG_LEVEL": "LOUD"}, "KEEPCUT_LOG_LEVEL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://x.invalid"}, "WEBHOOK_URL"),
+    ],
+)
+def test_bad_settings_name_the_variable(environ: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError, match=names):
+        load_settings(environ, env_file=None)
+
+
+def test_allow_list_empty_means_everyone() -> None:
+    assert Settings(token=TOKEN).is_allowed(42)
+    assert not Settings(token=TOKEN, allowed_users=frozenset({1})).is_allowed(42)
+
+
+def test_token_is_redacted_from_logs() -> None:
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST https://x/bot%s/getMe", (TOKEN,), None
+    )
+    assert TokenFilter(TOKEN).filter(record)
+    assert TOKEN not in record.getMessage()
+    assert "<token>" in record.getMessage()
+
+
+def _run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot` in a clean folder with only the given variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_missing_token_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = _run_bot(tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "TELEGRAM_BOT_TOKEN" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_allow_list_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = _run_bot(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, KEEPCUT_ALLOWED_USERS="me")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "KEEPCUT_ALLOWED_USERS" in result.stderr
+
+
+def test_unreachable_server_fails_in_one_line_without_traceback(tmp_path: Path) -> None:
+    # Port 9 (discard) on loopback: nothing listens there, so the connection is refused.
+    result = _run_bot(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL="http://127.0.0.1:9/bot",
+        KEEPCUT_LOG_LEVEL="WARNING",
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "cannot reach the Telegram Bot API at 127.0.0.1:9" in result.stderr
+    assert TOKEN not in result.stderr
