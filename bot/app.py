@@ -10,10 +10,13 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
+    MessageHandler,
     TypeHandler,
+    filters,
 )
 
 from bot import texts
@@ -21,7 +24,7 @@ from bot.config import Settings
 from bot.context import KeepcutApp, KeepcutContext
 from bot.errors import on_error
 from bot.gate import gate
-from bot.handlers import start
+from bot.handlers import buttons, cutlist, review, start, stats, upload
 from bot.imports import ImportTracker
 from bot.updates import PerPersonUpdateProcessor
 from storage.store import Store
@@ -65,6 +68,23 @@ def register_handlers(app: KeepcutApp) -> None:
 
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
+    app.add_handler(CommandHandler("review", review.review_command))
+    app.add_handler(CommandHandler("undo", review.undo_command))
+    app.add_handler(CommandHandler("find", review.find_command))
+    app.add_handler(CommandHandler("stats", stats.stats_command))
+    app.add_handler(CommandHandler("target", stats.target_command))
+    app.add_handler(CommandHandler("cutlist", cutlist.cutlist_command))
+    app.add_handler(CommandHandler("invitations", cutlist.invitations_command))
+    app.add_handler(CallbackQueryHandler(buttons.button))
+
+    # Uploads and everything else a person might send; commands first, so these
+    # catch-alls only see what no command handler above took.
+    app.add_handler(MessageHandler(filters.Document.ALL, upload.document))
+    app.add_handler(MessageHandler(filters.PHOTO, upload.photo))
+    app.add_handler(MessageHandler(filters.COMMAND, upload.unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT, upload.text))
+    anything_else = filters.ATTACHMENT | filters.Sticker.ALL | filters.LOCATION
+    app.add_handler(MessageHandler(anything_else, upload.other_media))
 
     app.add_error_handler(on_error)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
 log = logging.getLogger(__name__)
@@ -33,3 +34,48 @@ def is_blocked(exc: Forbidden) -> bool:
     """The person blocked the bot or deleted their account."""
     text = exc.message.lower()
     return "blocked by the user" in text or "user is deactivated" in text
+
+
+async def edit_or_send(
+    bot: Bot,
+    chat_id: int,
+    message_id: int | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> int:
+    """Edit a message in place; send a new one if it can no longer be edited.
+
+    Returns the id of the message that now shows the text. An identical edit
+    (a double tap, a repeated update) is not an error.
+    """
+    if message_id is not None:
+        try:
+            await bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
+            return message_id
+        except BadRequest as exc:
+            if is_not_modified(exc):
+                return message_id
+            if not is_message_gone(exc):
+                raise
+            log.info("message %s in chat %s is gone; sending a new one", message_id, chat_id)
+    message = await bot.send_message(chat_id, text, reply_markup=markup)
+    return message.message_id
+
+
+async def answer_quietly(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; one that is too old to answer is not an error."""
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        if not is_query_too_old(exc):
+            raise
+        log.info("callback query %s expired before it was answered", query.id)
+
+
+async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Remove the buttons from an old message, if it still exists (best effort)."""
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest as exc:
+        if not (is_not_modified(exc) or is_message_gone(exc)):
+            raise

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
+
+from bot.progress import Projection
+from storage.export import ExportProblem
+from storage.merge import ImportSummary
+from storage.review import Connection, Progress
 
 # The command menu: (command, description) in the order people see it.
 COMMANDS: list[tuple[str, str]] = [
@@ -65,3 +71,381 @@ SOMETHING_WENT_WRONG = (
     "please try again in a moment."
 )
 SOMETHING_WENT_WRONG_SHORT = "Something went wrong, please try again."
+
+
+# --- review cards -----------------------------------------------------------------
+
+BUTTON_KEEP = "✅ Keep"
+BUTTON_CUT = "✂️ Cut"
+BUTTON_SKIP = "⏭ Skip"
+BUTTON_UNDO = "↩️ Undo"
+BUTTON_PROFILE = "🔗 Open profile"
+BUTTON_SEARCH = "🔎 Search on LinkedIn"
+BUTTON_START_REVIEW = "▶️ Start reviewing"
+BUTTON_CONTINUE_REVIEW = "▶️ Continue reviewing"
+BUTTON_CUTLIST = "✂️ Show my cut list"
+
+# The five reasons people prune (PRODUCT.md), short enough for a button.
+REASONS = {
+    1: "Fell short when asked",
+    2: "Don't really know them",
+    3: "They spam me",
+    4: "Spring cleaning",
+    5: "Staying under 500",
+}
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 person', '2 people'."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def month_year(value: date) -> str:
+    """'Mar 2014'."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def ago(then: date, today: date) -> str:
+    """How long ago, roughly: 'this month', '5 months ago', '12 years ago'."""
+    months = (today.year - then.year) * 12 + today.month - then.month
+    if today.day < then.day:
+        months -= 1
+    if months <= 0:
+        return "this month"
+    if months < 12:
+        return f"{plural(months, 'month')} ago"
+    return f"{plural(months // 12, 'year')} ago"
+
+
+def progress_line(reviewed: int, total: int, kept: int, target: int) -> str:
+    """'23 of 412 reviewed · 361 kept so far · target 500'."""
+    return f"{reviewed:,} of {total:,} reviewed · {kept:,} kept so far · target {target:,}"
+
+
+NO_SIGNALS = "No messages, endorsements or recommendations in your export."
+NO_SIGNAL_FILES = (
+    "Your export had only Connections.csv, so I can't show messages or endorsements. "
+    "Send the full archive for those hints."
+)
+WHY_EARLY = "Shown early: no interaction in your export."
+DECIDED_ALREADY = {"keep": "You kept {name}.", "cut": "You cut {name}.", "skip": "Skipped."}
+REASON_PROMPT = "Why cut {name}? (optional)"
+REASON_NOTED = "Noted: {reason}"
+UNKNOWN_DATE = "Connected: date not in export"
+
+TOAST = {"keep": "Kept", "cut": "Cut", "skip": "Skipped — it comes back at the end"}
+TOAST_UNDONE = "Undone"
+TOAST_NOTHING_TO_UNDO = "Nothing to undo"
+TOAST_GONE = "That person is no longer in your data."
+TOAST_STALE = "That button is out of date."
+TOAST_UNCHANGED = "Already saved"
+
+CURRENTLY = {
+    "keep": "Your decision so far: keep.",
+    "cut": "Your decision so far: cut.",
+    "skip": "You skipped this one earlier.",
+}
+
+
+def distance_to_target(network_after: int, target: int) -> str:
+    """Where the network ends up against the target, in words."""
+    if network_after > target:
+        return f"{network_after - target:,} over your target of {target:,}"
+    if network_after < target:
+        return f"{target - network_after:,} under your target of {target:,}"
+    return f"exactly your target of {target:,}"
+
+
+def all_done(p: Progress) -> str:
+    """The card shown once every connection has a decision."""
+    if p.total == 0:
+        return NOTHING_TO_REVIEW
+    return (
+        f"🎉 <b>All done!</b> You've decided on all {plural(p.total, 'connection')}.\n"
+        f"Kept {p.kept:,} · Cut {p.cut:,}\n"
+        f"Once the cut people are removed your network will be {p.network_after:,}, "
+        f"{distance_to_target(p.network_after, p.target)}.\n\n"
+        "Next step: /cutlist gives you a link to each person to remove."
+    )
+
+
+NOTHING_TO_REVIEW = (
+    "There's nobody to review yet. Send me your LinkedIn export (the ZIP, or "
+    "Connections.csv) as a file to begin. /help shows how to get it."
+)
+
+BAD_ORDER = (
+    "I can show cards in three orders: /review (weakest ties first), /review oldest "
+    "or /review newest."
+)
+NOTHING_TO_UNDO = "There's nothing to undo yet."
+FIND_USAGE = "Tell me who to look for, like this: /find Ada"
+FIND_PICK = "Who do you mean?"
+
+
+def find_none(query: str) -> str:
+    """No one matched /find."""
+    return f"Nobody in your connections matches “{escape(query)}”."
+
+
+def find_label(c: Connection) -> str:
+    """A /find result button: name, company and the decision so far (plain text)."""
+    mark = {"keep": "✅ ", "cut": "✂️ ", "skip": "⏭ "}.get(c.state or "", "")
+    label = f"{mark}{c.full_name}"
+    if c.company:
+        label += f" · {c.company}"
+    return label[:60]
+
+
+# --- cut list -----------------------------------------------------------------------
+
+BUTTON_REMOVED = "Removed ✓"
+BUTTON_IS_REMOVED = "✓ Removed"
+CUTLIST_EMPTY = (
+    "Your cut list is empty. Press ✂️ Cut on a card during /review and the person appears here."
+)
+TOAST_MARKED_REMOVED = "Marked as removed"
+TOAST_ALREADY_REMOVED = "Already marked as removed"
+HOW_TO_REMOVE = (
+    "<b>How to remove someone on LinkedIn</b>\n"
+    "• App: open their profile → <b>⋯</b> (More) → <b>Remove connection</b>.\n"
+    "• Web: open their profile → <b>More</b> → <b>Remove connection</b>.\n"
+    "They are not told. Then press <b>Removed ✓</b> here so I can keep count.\n\n"
+    "💡 Opening a profile shows you in their “Who viewed your profile”, and LinkedIn "
+    "restricts accounts that open many profiles quickly. Turn on private browsing first "
+    "(Settings → Visibility → Profile viewing options → Private mode), and take it a batch a day."
+)
+
+
+def cutlist_intro(batch_size: int, total_cut: int, removed: int) -> str:
+    """The first cut-list message: what follows and how to act on it."""
+    return (
+        f"✂️ <b>Your cut list</b>: {plural(total_cut, 'person', 'people')}, "
+        f"{removed:,} removed so far. Here {'is' if batch_size == 1 else 'are'} "
+        f"{plural(batch_size, 'link')} to work through.\n\n{HOW_TO_REMOVE}"
+    )
+
+
+def cutlist_all_done(total_cut: int) -> str:
+    """Everyone on the cut list has been removed."""
+    return f"🎉 All {plural(total_cut, 'person', 'people')} on your cut list are removed."
+
+
+def cutlist_next_batch(remaining: int, daily: int) -> str:
+    """When the rest of the list comes."""
+    if remaining <= 0:
+        return "That's everyone on your cut list. The CSV file has the whole list."
+    return (
+        f"{plural(remaining, 'more person', 'more people')} to remove. The next batch of "
+        f"up to {daily} links comes tomorrow with /cutlist (or /cutlist all for everything now)."
+    )
+
+
+def cutlist_wait(remaining: int, daily: int) -> str:
+    """Today's batch was already handed out and fully removed."""
+    return (
+        f"You've had today's {daily} links. {plural(remaining, 'more person', 'more people')} "
+        "wait for tomorrow's /cutlist — or send /cutlist all to get every link now."
+    )
+
+
+CUTLIST_CAPTION = "The whole cut list as a spreadsheet (CSV)."
+
+
+# --- invitations --------------------------------------------------------------------
+
+INVITATIONS_NO_FILE = (
+    "Your export has no Invitations.csv. Send the full archive from LinkedIn (it includes "
+    "your invitations) and try /invitations again."
+)
+INVITATIONS_NONE = (
+    "No old pending invitations: every invitation you sent more than 8 weeks before your "
+    "export was accepted (or withdrawn). Nice."
+)
+
+
+def invitations_intro(count: int) -> str:
+    """The header of the /invitations list."""
+    return (
+        f"📨 <b>{plural(count, 'invitation')} still pending</b> after more than 8 weeks, "
+        "oldest first.\nAn old pending invitation counts against LinkedIn's invitation limits "
+        "and looks indiscriminate; withdraw it on LinkedIn: My Network → Manage → Sent."
+    )
+
+
+def invitation_entry(name: str, url: str, sent_on: date | None) -> str:
+    """One pending invitation, linked to the profile."""
+    when = f" — sent {month_year(sent_on)}" if sent_on else ""
+    return f'• <a href="{escape(url, quote=True)}">{escape(name or url)}</a>{when}'
+
+
+# --- stats and target ---------------------------------------------------------------
+
+TARGET_USAGE = (
+    "Tell me the network size you're aiming for, a whole number from 1 to 30,000, "
+    "like this: /target 500"
+)
+
+
+def target_set(target: int, network_after: int) -> str:
+    """Confirmation of /target."""
+    return (
+        f"🎯 Target set to {target:,}. After your cuts so far your network would be "
+        f"{network_after:,}, {distance_to_target(network_after, target)}."
+    )
+
+
+def stats_text(p: Progress, proj: Projection, progress_bar: str) -> str:
+    """The /stats message."""
+    if p.total == 0:
+        return NOTHING_TO_REVIEW
+    lines = [
+        "📊 <b>Your progress</b>",
+        f"{progress_bar} reviewed ({p.reviewed:,} of {p.total:,})",
+        "",
+        f"Connections: {p.total:,}",
+        f"✅ Kept: {p.kept:,}",
+        f"✂️ Cut: {p.cut:,} (removed on LinkedIn: {p.removed:,})",
+        f"⏭ Skipped: {p.skipped:,}",
+        f"❔ Undecided: {p.undecided:,}",
+        "",
+        f"🎯 Target: {p.target:,}. After your cuts your network would be {p.network_after:,}, "
+        f"{distance_to_target(p.network_after, p.target)}.",
+    ]
+    if proj.cuts_needed:
+        lines.append(f"To reach it you need {plural(proj.cuts_needed, 'more cut')}.")
+    remaining = p.undecided + p.skipped
+    if remaining and proj.keep_rate is not None and proj.expected_final is not None:
+        lines.append(
+            f"At your keep rate so far ({round(proj.keep_rate * 100)}% kept) the "
+            f"{remaining:,} people left would give about "
+            f"{plural(proj.expected_cuts or 0, 'cut')}, "
+            f"ending near {proj.expected_final:,}, "
+            f"{distance_to_target(proj.expected_final, p.target)}."
+        )
+    if remaining:
+        if proj.finish_on:
+            lines.append(
+                f"At your recent pace (about {proj.pace:.0f} a day) you'll finish around "
+                f"{proj.finish_on.day} {MONTHS[proj.finish_on.month - 1]} "
+                f"{proj.finish_on.year}."
+            )
+        else:
+            lines.append("Review a few cards with /review and I'll estimate when you'll finish.")
+    else:
+        lines.append("Every connection has a decision. /cutlist has your links.")
+    return "\n".join(lines)
+
+
+# --- uploads ------------------------------------------------------------------------
+
+READING = "⏳ Reading your export…"
+STILL_IMPORTING = (
+    "I'm still reading the file you sent before. Wait for my answer, then send this one "
+    "again if you still need to."
+)
+TOO_BIG = (
+    "That file is over 20 MB, the most a bot can download from Telegram. Unzip your export "
+    "and send just <code>Connections.csv</code> from it: it is small and has everything I need."
+)
+DOWNLOAD_FAILED = (
+    "I couldn't download that file from Telegram just now. Please send it again in a moment."
+)
+PHOTO_HINT = (
+    "That's a photo. I need your LinkedIn export as a file: the ZIP LinkedIn e-mailed you, "
+    "or <code>Connections.csv</code> from inside it, sent with 📎 → File."
+)
+MEDIA_HINT = (
+    "I can only read your LinkedIn export, sent as a file: the ZIP LinkedIn e-mailed you, "
+    "or <code>Connections.csv</code> from inside it (📎 → File)."
+)
+TEXT_HINT = (
+    "I read LinkedIn exports rather than messages. Send the ZIP LinkedIn e-mailed you, "
+    "or <code>Connections.csv</code>, as a file (📎 → File). /review continues your review; "
+    "/help shows how to get the export."
+)
+UNKNOWN_COMMAND = "I don't know that command. /help lists everything I can do."
+NOTHING_CHANGED = "Nothing you had stored has changed."
+
+_SEND_INSTEAD = "Send the ZIP LinkedIn e-mailed you, or <code>Connections.csv</code> from it."
+
+
+def export_problem(kind: ExportProblem, detail: str) -> str:
+    """A specific answer for each kind of file that cannot be imported."""
+    what = escape(detail) if detail else ""
+    answers = {
+        ExportProblem.EMPTY: f"That file is empty. {_SEND_INSTEAD}",
+        ExportProblem.BINARY: (
+            f"That looks like {'a ' + what if what else 'a file that is neither CSV nor ZIP'}"
+            f", not your LinkedIn export. {_SEND_INSTEAD}"
+        ),
+        ExportProblem.SPREADSHEET: (
+            "That's a spreadsheet workbook, not a CSV. Send the original "
+            "<code>Connections.csv</code> or ZIP from LinkedIn, or save the sheet as CSV "
+            "(File → Save As → CSV UTF-8) and send that."
+        ),
+        ExportProblem.NOT_CONNECTIONS_LINKEDIN: (
+            f"This is your <code>{what or 'other LinkedIn'}</code> file, not your connections. "
+            "Send <code>Connections.csv</code>, or the whole ZIP."
+        ),
+        ExportProblem.UNRELATED_CSV: (
+            "This CSV doesn't look like LinkedIn's Connections.csv: it has no First Name and "
+            f"Last Name columns. {_SEND_INSTEAD}"
+        ),
+        ExportProblem.ZIP_NO_CONNECTIONS: (
+            "This ZIP has no <code>Connections.csv</code> in it. Request your data on LinkedIn "
+            "again with <b>Connections</b> ticked (or the full archive), then send the new ZIP."
+        ),
+        ExportProblem.ZIP_UNSAFE: (
+            "I won't open this ZIP: it has unsafe file paths or would unpack to an absurd size. "
+            "Send the ZIP exactly as LinkedIn gave it to you, or just Connections.csv."
+        ),
+        ExportProblem.ZIP_ENCRYPTED: (
+            "This ZIP is password-protected, so I can't read it. Send it without a password, "
+            "or just <code>Connections.csv</code>."
+        ),
+        ExportProblem.ZIP_BROKEN: (
+            "This ZIP is damaged or incomplete (perhaps the download was cut short). Download "
+            "it again from LinkedIn's e-mail and send it, or send Connections.csv alone."
+        ),
+        ExportProblem.TOO_MANY_ROWS: (
+            "This file has more rows than a LinkedIn network can hold (30,000 connections at "
+            "most), so it isn't a LinkedIn connections export. " + _SEND_INSTEAD
+        ),
+        ExportProblem.UNREADABLE: (
+            "I couldn't read this file as a CSV. Send <code>Connections.csv</code> exactly as "
+            "it came from LinkedIn, or the whole ZIP."
+        ),
+    }
+    return answers.get(kind, f"I couldn't import that file. {_SEND_INSTEAD}") + (
+        "\n" + NOTHING_CHANGED
+    )
+
+
+def import_summary(s: ImportSummary) -> str:
+    """The reply to a successful import: what was read and what changed."""
+    if s.rows_read == 0:
+        return (
+            "Your export has no connections in it, only the column names. If you expected "
+            "some, request the export on LinkedIn again with Connections ticked.\n"
+            + NOTHING_CHANGED
+        )
+    lines = [f"✅ Read {plural(s.rows_read, 'connection')} from your export."]
+    if s.first_import:
+        lines.append(
+            f"Nothing is decided yet: {plural(s.undecided, 'person', 'people')} to review."
+        )
+    else:
+        lines.append(f"• New since your last upload: {s.new:,}")
+        gone = f"• Gone since then: {s.gone:,}"
+        if s.gone_cut:
+            gone += f" ({s.gone_cut:,} of them on your cut list, now counted as removed ✓)"
+        lines.append(gone)
+        if s.returned:
+            lines.append(f"• Back again after being gone: {s.returned:,}")
+        lines.append(f"• Still undecided: {s.undecided:,}")
+    if s.has_signals:
+        lines.append("Your messages, endorsements and recommendations will show on the cards.")
+    return "\n".join(lines)

@@ -1,0 +1,144 @@
+"""The review walk: /review, /undo, /find, and every button on a card."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import callbacks, cards, texts
+from bot.callbacks import Action
+from bot.context import KeepcutContext
+from bot.telegram_io import answer_quietly, drop_keyboard, edit_or_send
+from storage import review, users
+from storage.review import CardView, Outcome
+
+log = logging.getLogger(__name__)
+
+
+def today_for(user: users.User | None) -> date:
+    """Today's date where the person lives (UTC until they set a time zone)."""
+    return datetime.now(user.zone if user else UTC).date()
+
+
+async def _view(
+    context: KeepcutContext, user: users.User, connection_id: int | None = None
+) -> CardView:
+    """Load the card to show for this person."""
+    return await context.store.run(
+        review.card_view, user.user_id, user.review_order, connection_id
+    )
+
+
+async def show_card(
+    context: KeepcutContext,
+    user: users.User,
+    view: CardView,
+    message_id: int | None,
+) -> None:
+    """Put the card on screen in `message_id` (or a new message) and remember it."""
+    text, markup = cards.render(view, today_for(user))
+    shown = await edit_or_send(context.bot, user.chat_id, message_id, text, markup)
+    if message_id is not None and user.card_message_id not in (None, shown):
+        # A press on an older card moved the card here; the other copy goes quiet.
+        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)  # type: ignore[arg-type]
+    if shown != user.card_message_id:
+        await context.store.run(users.set_card_message, user.user_id, shown)
+
+
+async def send_new_card(context: KeepcutContext, user: users.User) -> None:
+    """Start or continue the review with a fresh card message at the bottom of the chat."""
+    view = await _view(context, user)
+    if view.progress.total == 0:
+        await context.bot.send_message(user.chat_id, texts.NOTHING_TO_REVIEW)
+        return
+    if user.card_message_id is not None:
+        # The old card would still work, but one live card is less confusing.
+        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)
+    await show_card(context, user, view, None)
+
+
+async def current_user(update: Update, context: KeepcutContext) -> users.User:
+    """The person who sent this update (the gate has already recorded them)."""
+    assert update.effective_user
+    user = await context.store.run(users.get_user, update.effective_user.id)
+    assert user is not None
+    return user
+
+
+async def review_command(update: Update, context: KeepcutContext) -> None:
+    """/review [weakest|oldest|newest]: continue where the person left off."""
+    user = await current_user(update, context)
+    if context.args:
+        order = context.args[0].lower()
+        if order not in review.ORDERS:
+            await update.effective_message.reply_text(texts.BAD_ORDER)  # type: ignore[union-attr]
+            return
+        await context.store.run(review.set_order, user.user_id, order)
+        user = await current_user(update, context)
+    await send_new_card(context, user)
+
+
+async def undo_command(update: Update, context: KeepcutContext) -> None:
+    """/undo: take back the last decision and show that person again."""
+    user = await current_user(update, context)
+    connection = await context.store.run(review.undo_last, user.user_id)
+    if connection is None:
+        await update.effective_message.reply_text(texts.NOTHING_TO_UNDO)  # type: ignore[union-attr]
+        return
+    if user.card_message_id is not None:
+        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)
+    await show_card(context, user, await _view(context, user, connection.id), None)
+
+
+async def find_command(update: Update, context: KeepcutContext) -> None:
+    """/find NAME: a few matching people as buttons."""
+    message = update.effective_message
+    assert message
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await message.reply_text(texts.FIND_USAGE)
+        return
+    user = await current_user(update, context)
+    matches = await context.store.run(review.find, user.user_id, query[:100])
+    if not matches:
+        await message.reply_text(texts.find_none(query[:100]))
+        return
+    buttons = [
+        [InlineKeyboardButton(texts.find_label(m), callback_data=callbacks.view(m.id))]
+        for m in matches
+    ]
+    await message.reply_text(texts.FIND_PICK, reply_markup=InlineKeyboardMarkup(buttons))
+
+
+async def card_button(update: Update, context: KeepcutContext, action: Action) -> None:
+    """Keep / Cut / Skip / Undo / reason / view: commit first, then answer, then redraw."""
+    query = update.callback_query
+    assert query and query.message
+    user = await current_user(update, context)
+    store, uid, cid = context.store, user.user_id, action.connection_id
+    assert cid is not None
+    show_id: int | None = None
+    if action.kind == "decide":
+        outcome = await store.run(review.decide, uid, cid, str(action.value))
+        toast = texts.TOAST[str(action.value)] if outcome is Outcome.APPLIED else None
+    elif action.kind == "undo":
+        outcome = await store.run(review.undo, uid, cid, int(action.value or 0))
+        toast = texts.TOAST_UNDONE if outcome is Outcome.APPLIED else texts.TOAST_STALE
+        if outcome is Outcome.APPLIED:
+            show_id = cid
+    elif action.kind == "reason":
+        outcome = await store.run(review.set_reason, uid, cid, int(action.value or 0))
+        toast = texts.REASON_NOTED.format(reason=texts.REASONS.get(int(action.value or 0), ""))
+    else:  # view
+        found = await store.run(review.get_connection, uid, cid)
+        outcome = Outcome.APPLIED if found and not found.gone else Outcome.MISSING
+        show_id = cid if outcome is Outcome.APPLIED else None
+        toast = None
+    if outcome is Outcome.MISSING:
+        toast = texts.TOAST_GONE
+    elif outcome is Outcome.UNCHANGED and action.kind in ("decide", "reason"):
+        toast = texts.TOAST_UNCHANGED
+    await answer_quietly(query, toast)
+    await show_card(context, user, await _view(context, user, show_id), query.message.message_id)

@@ -1,0 +1,46 @@
+"""/stats and /target."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import Update
+
+from bot import progress, texts
+from bot.context import KeepcutContext
+from bot.handlers.review import current_user, today_for
+from storage import review, users
+
+
+async def stats_command(update: Update, context: KeepcutContext) -> None:
+    """/stats: the counts, a progress bar, and the way to the target."""
+    user = await current_user(update, context)
+    p = await context.store.run(review.progress, user.user_id)
+    pace = await context.store.run(review.recent_pace, user.user_id, datetime.now(UTC))
+    projection = progress.project(p, pace, today_for(user))
+    await context.bot.send_message(
+        user.chat_id, texts.stats_text(p, projection, progress.bar(p.reviewed, p.total))
+    )
+
+
+def parse_target(args: list[str]) -> int | None:
+    """A whole number from 1 to 30,000 (thousands separators allowed), or None."""
+    if len(args) != 1:
+        return None
+    raw = args[0].replace(",", "").replace("_", "").replace("'", "")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= users.MAX_TARGET else None
+
+
+async def target_command(update: Update, context: KeepcutContext) -> None:
+    """/target N: set the network size the person aims for."""
+    user = await current_user(update, context)
+    target = parse_target(context.args or [])
+    if target is None:
+        await context.bot.send_message(user.chat_id, texts.TARGET_USAGE)
+        return
+    await context.store.run(users.set_target, user.user_id, target)
+    p = await context.store.run(review.progress, user.user_id)
+    await context.bot.send_message(user.chat_id, texts.target_set(target, p.network_after))

@@ -1,0 +1,158 @@
+"""The review walk in storage: queue order, decisions, undo, reasons, isolation."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlite_utils import Database
+
+from storage import cutlist, review, users
+from storage.export.records import Signals
+from storage.merge import apply_import
+from storage.review import Outcome
+from storage.store import Store
+from tests.records import export, person
+
+ALICE, BOB = 1001, 2002
+
+
+@pytest.fixture
+def db(fresh_store: Store) -> Database:
+    """A store with Alice (five people) and Bob (two people)."""
+    db = fresh_store.db
+    users.touch_user(db, ALICE, ALICE, "Alice")
+    users.touch_user(db, BOB, BOB, "Bob")
+    apply_import(
+        db,
+        ALICE,
+        export(
+            [
+                person("ann", connected_on=date(2015, 5, 1)),
+                person("ben", connected_on=date(2010, 1, 1)),
+                person("cy", connected_on=date(2022, 3, 3)),
+                person("dee", connected_on=None),
+                person("eve", connected_on=date(2012, 1, 1)),
+            ],
+            signals={
+                "u:/in/ben": Signals(messages_sent=3),
+                "u:/in/eve": Signals(endorsements_received=1),
+            },
+            full=True,
+        ),
+    )
+    apply_import(db, BOB, export([person("zed"), person("yan")]))
+    return db
+
+
+def walk(db: Database, user_id: int, order: str = "weakest") -> list[str]:
+    """The first names in queue order, deciding keep on each."""
+    names = []
+    while (c := review.next_connection(db, user_id, order)) is not None:
+        names.append(c.first_name)
+        review.decide(db, user_id, c.id, "keep")
+    return names
+
+
+def test_weakest_ties_come_first_then_oldest(db: Database) -> None:
+    # No interactions first (oldest of those first, unknown date last), then fewest.
+    assert walk(db, ALICE) == ["Ann", "Cy", "Dee", "Eve", "Ben"]
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ("oldest", ["Ben", "Eve", "Ann", "Cy", "Dee"]),
+        ("newest", ["Cy", "Ann", "Eve", "Ben", "Dee"]),
+    ],
+)
+def test_orders_by_connection_date(db: Database, order: str, expected: list[str]) -> None:
+    assert walk(db, ALICE, order) == expected
+
+
+def test_skip_comes_back_at_the_end(db: Database) -> None:
+    first = review.next_connection(db, ALICE)
+    assert first is not None
+    review.decide(db, ALICE, first.id, "skip")
+    assert walk(db, ALICE) == ["Cy", "Dee", "Eve", "Ben", "Ann"]
+
+
+def test_repeated_decision_counts_once(db: Database) -> None:
+    c = review.next_connection(db, ALICE)
+    assert c is not None
+    assert review.decide(db, ALICE, c.id, "cut") is Outcome.APPLIED
+    seq = review.last_decision(db, ALICE).seq  # type: ignore[union-attr]
+    assert review.decide(db, ALICE, c.id, "cut") is Outcome.UNCHANGED
+    assert review.last_decision(db, ALICE).seq == seq  # type: ignore[union-attr]
+    p = review.progress(db, ALICE)
+    assert (p.total, p.cut, p.kept, p.undecided) == (5, 1, 0, 4)
+
+
+def test_undo_names_one_decision_and_repeats_do_nothing(db: Database) -> None:
+    a = review.next_connection(db, ALICE)
+    review.decide(db, ALICE, a.id, "keep")  # type: ignore[union-attr]
+    b = review.next_connection(db, ALICE)
+    review.decide(db, ALICE, b.id, "cut")  # type: ignore[union-attr]
+    last = review.last_decision(db, ALICE)
+    assert last is not None and last.connection_id == b.id  # type: ignore[union-attr]
+    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.APPLIED
+    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED
+    assert review.progress(db, ALICE).kept == 1, "the earlier keep is untouched"
+    review.decide(db, ALICE, b.id, "keep")  # type: ignore[union-attr]
+    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED
+
+
+def test_undo_last_steps_back_as_far_as_wanted(db: Database) -> None:
+    walk(db, ALICE)
+    undone = [review.undo_last(db, ALICE).first_name for _ in range(5)]  # type: ignore[union-attr]
+    assert undone == ["Ben", "Eve", "Dee", "Cy", "Ann"]
+    assert review.undo_last(db, ALICE) is None
+    assert review.progress(db, ALICE).undecided == 5
+
+
+def test_nobody_reaches_another_persons_connections(db: Database) -> None:
+    bobs = review.next_connection(db, BOB)
+    assert bobs is not None
+    assert review.decide(db, ALICE, bobs.id, "cut") is Outcome.MISSING
+    assert review.get_connection(db, ALICE, bobs.id) is None
+    assert review.set_reason(db, ALICE, bobs.id, 1) is Outcome.MISSING
+    assert cutlist.mark_removed(db, ALICE, bobs.id) is False
+    assert review.find(db, ALICE, "zed") == []
+    assert review.progress(db, BOB).undecided == 2
+    review.decide(db, BOB, bobs.id, "keep")
+    last = review.last_decision(db, BOB)
+    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED  # type: ignore[union-attr]
+    assert review.progress(db, BOB).kept == 1
+
+
+def test_reason_only_on_own_cut(db: Database) -> None:
+    c = review.next_connection(db, ALICE)
+    review.decide(db, ALICE, c.id, "keep")  # type: ignore[union-attr]
+    assert review.set_reason(db, ALICE, c.id, 2) is Outcome.MISSING  # type: ignore[union-attr]
+    review.decide(db, ALICE, c.id, "cut")  # type: ignore[union-attr]
+    assert review.set_reason(db, ALICE, c.id, 2) is Outcome.APPLIED  # type: ignore[union-attr]
+    assert review.set_reason(db, ALICE, c.id, 2) is Outcome.UNCHANGED  # type: ignore[union-attr]
+    assert review.get_connection(db, ALICE, c.id).reason == 2  # type: ignore[union-attr]
+    assert review.set_reason(db, ALICE, c.id, 9) is Outcome.MISSING  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"), [("ann", ["Ann"]), ("EXAMPLE", 5), ("%", []), ("_", []), ("  ", [])]
+)
+def test_find_by_name(db: Database, query: str, found: list[str] | int) -> None:
+    names = [c.first_name for c in review.find(db, ALICE, query)]
+    assert (len(names) if isinstance(found, int) else names) == found
+
+
+def test_find_ignores_accents_and_case(fresh_store: Store) -> None:
+    db = fresh_store.db
+    users.touch_user(db, ALICE, ALICE, "Alice")
+    apply_import(db, ALICE, export([person("zoe", first="Zoë", last="Ångström")]))
+    assert [c.first_name for c in review.find(db, ALICE, "zoe angstrom")] == ["Zoë"]
+
+
+def test_recent_pace_counts_keep_and_cut(db: Database) -> None:
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    for c in review.find(db, ALICE, "example")[:4]:
+        review.decide(db, ALICE, c.id, "keep", now=now)
+    assert review.recent_pace(db, ALICE, now, days=14) == pytest.approx(4 / 14)
