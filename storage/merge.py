@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -13,36 +13,38 @@ from storage.users import utc_now_iso
 
 _EMPTY = Signals()
 
-_UPSERT = """
+_INSERT = """
 INSERT INTO connections (
-    user_id, key, first_name, last_name, search_name, company, position, url,
-    connected_on, connected_on_raw, messages_sent, messages_received, last_message_on,
+    first_name, last_name, search_name, company, position, url, connected_on,
+    connected_sort, connected_on_raw, messages_sent, messages_received, last_message_on,
     endorsements_received, endorsements_given, recommendations_received,
-    recommendations_given, invited_by, interactions, first_import_id, last_import_id
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (user_id, key) DO UPDATE SET
-    first_name = excluded.first_name,
-    last_name = excluded.last_name,
-    search_name = excluded.search_name,
-    company = excluded.company,
-    position = excluded.position,
-    url = coalesce(excluded.url, connections.url),
-    connected_on = coalesce(excluded.connected_on, connections.connected_on),
-    connected_on_raw = excluded.connected_on_raw,
-    last_import_id = excluded.last_import_id,
-    gone = 0,
-    gone_at = NULL
+    recommendations_given, invited_by, interactions, user_id, key, first_import_id,
+    last_import_id
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-
-# Only an export that carried the signal files replaces what earlier ones said:
-# a Connections-only re-upload must not wipe the hints of a full archive.
+_UPDATE_FIELDS = """
+UPDATE connections SET
+    first_name = ?, last_name = ?, search_name = ?, company = ?, position = ?, url = ?,
+    connected_on = ?, connected_sort = ?, connected_on_raw = ?, gone = 0, gone_at = NULL
+WHERE id = ?
+"""
 _UPDATE_SIGNALS = """
 UPDATE connections SET
     messages_sent = ?, messages_received = ?, last_message_on = ?,
     endorsements_received = ?, endorsements_given = ?, recommendations_received = ?,
     recommendations_given = ?, invited_by = ?, interactions = ?
-WHERE user_id = ? AND key = ?
+WHERE id = ?
 """
+_KNOWN = """
+SELECT key, id, gone, state,
+    first_name, last_name, search_name, company, position, url, connected_on,
+    connected_sort, connected_on_raw,
+    messages_sent, messages_received, last_message_on, endorsements_received,
+    endorsements_given, recommendations_received, recommendations_given, invited_by,
+    interactions
+FROM connections WHERE user_id = ?
+"""
+_N_FIELDS = 9  # first_name .. connected_on_raw, in _KNOWN and _INSERT order
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,23 +90,23 @@ def _signal_values(signals: Signals) -> list[object]:
     ]
 
 
-def _row(user_id: int, record: ConnectionRecord, signals: Signals, import_id: int) -> list:
-    """The INSERT values of one connection."""
-    return [
-        user_id,
-        record.key,
+def _fields(record: ConnectionRecord, old: tuple | None = None) -> tuple:
+    """The descriptive columns of one connection; an export without a URL or a
+    readable date keeps what an earlier one said."""
+    url = record.url or (old[5] if old else None)
+    connected_on = record.connected_on.isoformat() if record.connected_on else None
+    connected_on = connected_on or (old[6] if old else None)
+    return (
         record.first_name,
         record.last_name,
         fold(f"{record.first_name} {record.last_name}"),
         record.company,
         record.position,
-        record.url,
-        record.connected_on.isoformat() if record.connected_on else None,
+        url,
+        connected_on,
+        connected_on or "",
         record.connected_on_raw,
-        *_signal_values(signals),
-        import_id,
-        import_id,
-    ]
+    )
 
 
 def apply_import(
@@ -126,35 +128,23 @@ def apply_import(
             "VALUES (?, ?, ?, ?, ?)",
             [user_id, stamp, file_name[:200], parsed.source, int(parsed.has_extra_files)],
         ).lastrowid
-        known = dict(
-            db.execute("SELECT key, gone FROM connections WHERE user_id = ?", [user_id]).fetchall()
-        )
-        new = sum(1 for r in parsed.connections if r.key not in known)
-        returned = sum(1 for r in parsed.connections if known.get(r.key) == 1)
-
-        db.conn.executemany(
-            _UPSERT,
-            (
-                _row(user_id, r, parsed.signals.get(r.key, _EMPTY), import_id)
-                for r in parsed.connections
-            ),
-        )
+        known = {row[0]: row[1:] for row in db.execute(_KNOWN, [user_id])}
+        changes = _diff(parsed, known, user_id, import_id)
+        db.conn.executemany(_INSERT, changes.inserts)
+        db.conn.executemany(_UPDATE_FIELDS, changes.updates)
+        db.conn.executemany(_UPDATE_SIGNALS, changes.signal_updates)
         if parsed.has_extra_files:
-            db.conn.executemany(
-                _UPDATE_SIGNALS,
-                (
-                    [*_signal_values(parsed.signals.get(r.key, _EMPTY)), user_id, r.key]
-                    for r in parsed.connections
-                    if r.key in known
-                ),
-            )
             _replace_pending_invitations(db, user_id, import_id, parsed)
-
         # An export with nobody in it (a header-only file) is read, not taken as
         # "everyone left": that would sweep a whole network into "gone".
-        gone, gone_cut = (
-            _mark_gone(db, user_id, import_id, stamp) if parsed.connections else (0, 0)
+        gone_ids = changes.gone_ids if parsed.connections else []
+        gone_cut = _mark_gone(db, gone_ids, stamp)
+        # Only this column changes for the people who are simply still there.
+        db.execute(
+            "UPDATE connections SET last_import_id = ? WHERE user_id = ? AND gone = 0",
+            [import_id, user_id],
         )
+        new, gone, returned = len(changes.inserts), len(gone_ids), changes.returned
         total, undecided = db.execute(
             "SELECT count(*), count(*) FILTER (WHERE state IS NULL OR state = 'skip') "
             "FROM connections WHERE user_id = ? AND gone = 0",
@@ -193,29 +183,56 @@ def apply_import(
     )
 
 
-def _mark_gone(db: Database, user_id: int, import_id: int, stamp: str) -> tuple[int, int]:
+def _mark_gone(db: Database, gone_ids: list[tuple[int, str | None]], stamp: str) -> int:
     """Mark people missing from this import as gone; a gone cut counts as removed."""
-    gone_cut = db.execute(
-        "SELECT count(*) FROM connections "
-        "WHERE user_id = ? AND gone = 0 AND last_import_id != ? AND state = 'cut'",
-        [user_id, import_id],
-    ).fetchone()[0]
-    db.execute(
-        """
-        UPDATE decisions SET removed_at = ?
-        WHERE removed_at IS NULL AND connection_id IN (
-            SELECT id FROM connections
-            WHERE user_id = ? AND gone = 0 AND last_import_id != ? AND state = 'cut'
-        )
-        """,
-        [stamp, user_id, import_id],
+    cut_ids = [(stamp, cid) for cid, state in gone_ids if state == "cut"]
+    db.conn.executemany(
+        "UPDATE decisions SET removed_at = ? WHERE connection_id = ? AND removed_at IS NULL",
+        cut_ids,
     )
-    gone = db.execute(
-        "UPDATE connections SET gone = 1, gone_at = ? "
-        "WHERE user_id = ? AND gone = 0 AND last_import_id != ?",
-        [stamp, user_id, import_id],
-    ).rowcount
-    return gone, gone_cut
+    db.conn.executemany(
+        "UPDATE connections SET gone = 1, gone_at = ? WHERE id = ?",
+        [(stamp, cid) for cid, _ in gone_ids],
+    )
+    return len(cut_ids)
+
+
+@dataclass(slots=True)
+class _Changes:
+    """The writes one import needs, worked out before any is made."""
+
+    inserts: list[tuple] = field(default_factory=list)
+    updates: list[tuple] = field(default_factory=list)
+    signal_updates: list[tuple] = field(default_factory=list)
+    gone_ids: list[tuple[int, str | None]] = field(default_factory=list)
+    returned: int = 0
+
+
+def _diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id: int) -> _Changes:
+    """Compare the export with what is stored; only real changes become writes."""
+    changes = _Changes()
+    for record in parsed.connections:
+        signals = tuple(_signal_values(parsed.signals.get(record.key, _EMPTY)))
+        old = known.get(record.key)
+        if old is None:
+            changes.inserts.append(
+                (*_fields(record), *signals, user_id, record.key, import_id, import_id)
+            )
+            continue
+        cid, gone, _state, stored = old[0], old[1], old[2], old[3:]
+        fields = _fields(record, stored)
+        if gone or fields != stored[:_N_FIELDS]:
+            changes.updates.append((*fields, cid))
+            changes.returned += gone
+        # Only an export that carried the signal files replaces what earlier ones
+        # said: a Connections-only re-upload must not wipe a full archive's hints.
+        if parsed.has_extra_files and signals != stored[_N_FIELDS:]:
+            changes.signal_updates.append((*signals, cid))
+    present = {record.key for record in parsed.connections}
+    changes.gone_ids = [
+        (row[0], row[2]) for key, row in known.items() if not row[1] and key not in present
+    ]
+    return changes
 
 
 def _replace_pending_invitations(

@@ -18,9 +18,9 @@ REASONS = (1, 2, 3, 4, 5)
 # Each ORDER BY matches one partial index in storage/schema.py exactly, so the next
 # card is found in one index step however many people are already decided.
 _QUEUE_ORDER = {
-    "weakest": "interactions, ifnull(connected_on, '9999'), id",
-    "oldest": "ifnull(connected_on, '9999'), id",
-    "newest": "ifnull(connected_on, '0000') DESC, id DESC",
+    "weakest": "interactions, connected_sort, id",
+    "oldest": "connected_sort, id",
+    "newest": "connected_sort DESC, id DESC",
 }
 
 CONNECTION_COLUMNS = """

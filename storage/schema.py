@@ -86,6 +86,9 @@ def create_core_tables(db: Database) -> None:
             position                 TEXT NOT NULL DEFAULT '',
             url                      TEXT,
             connected_on             TEXT,
+            -- connected_on, or '' when unknown: sorts undated people as the oldest,
+            -- and keeps the queue indexes on plain columns (cheap to maintain).
+            connected_sort           TEXT NOT NULL DEFAULT '',
             connected_on_raw         TEXT NOT NULL DEFAULT '',
             messages_sent            INTEGER NOT NULL DEFAULT 0,
             messages_received        INTEGER NOT NULL DEFAULT 0,
@@ -107,13 +110,11 @@ def create_core_tables(db: Database) -> None:
         );
         CREATE INDEX connections_by_state ON connections(user_id, gone, state);
         CREATE INDEX connections_queue_weakest
-            ON connections(user_id, interactions, ifnull(connected_on, '9999'), id)
+            ON connections(user_id, interactions, connected_sort, id)
             WHERE state IS NULL AND gone = 0;
-        CREATE INDEX connections_queue_oldest
-            ON connections(user_id, ifnull(connected_on, '9999'), id)
-            WHERE state IS NULL AND gone = 0;
-        CREATE INDEX connections_queue_newest
-            ON connections(user_id, ifnull(connected_on, '0000'), id)
+        -- Read forwards for /review oldest, backwards for /review newest.
+        CREATE INDEX connections_queue_by_date
+            ON connections(user_id, connected_sort, id)
             WHERE state IS NULL AND gone = 0;
 
         CREATE TABLE decisions (

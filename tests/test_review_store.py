@@ -55,14 +55,15 @@ def walk(db: Database, user_id: int, order: str = "weakest") -> list[str]:
 
 
 def test_weakest_ties_come_first_then_oldest(db: Database) -> None:
-    # No interactions first (oldest of those first, unknown date last), then fewest.
-    assert walk(db, ALICE) == ["Ann", "Cy", "Dee", "Eve", "Ben"]
+    # No interactions first (oldest of those first, an unknown date as the oldest),
+    # then the fewest interactions.
+    assert walk(db, ALICE) == ["Dee", "Ann", "Cy", "Eve", "Ben"]
 
 
 @pytest.mark.parametrize(
     ("order", "expected"),
     [
-        ("oldest", ["Ben", "Eve", "Ann", "Cy", "Dee"]),
+        ("oldest", ["Dee", "Ben", "Eve", "Ann", "Cy"]),
         ("newest", ["Cy", "Ann", "Eve", "Ben", "Dee"]),
     ],
 )
@@ -74,7 +75,7 @@ def test_skip_comes_back_at_the_end(db: Database) -> None:
     first = review.next_connection(db, ALICE)
     assert first is not None
     review.decide(db, ALICE, first.id, "skip")
-    assert walk(db, ALICE) == ["Cy", "Dee", "Eve", "Ben", "Ann"]
+    assert walk(db, ALICE) == ["Ann", "Cy", "Eve", "Ben", "Dee"]
 
 
 def test_repeated_decision_counts_once(db: Database) -> None:
@@ -105,7 +106,7 @@ def test_undo_names_one_decision_and_repeats_do_nothing(db: Database) -> None:
 def test_undo_last_steps_back_as_far_as_wanted(db: Database) -> None:
     walk(db, ALICE)
     undone = [review.undo_last(db, ALICE).first_name for _ in range(5)]  # type: ignore[union-attr]
-    assert undone == ["Ben", "Eve", "Dee", "Cy", "Ann"]
+    assert undone == ["Ben", "Eve", "Cy", "Ann", "Dee"]
     assert review.undo_last(db, ALICE) is None
     assert review.progress(db, ALICE).undecided == 5
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _ONE_DAY = datetime.timedelta(days=1)
 _ONE_YEAR = datetime.timedelta(days=365)
+_CACHE_LIMIT = 20_000
 
 # English names plus the abbreviations spreadsheets write in common European locales
 # (keys accent-stripped and case-folded); looked up whole, then by their first 4 and 3 letters.
@@ -124,6 +125,8 @@ class DateReader:
         try:
             return self._cache[cell]
         except KeyError:
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()  # streamed files may hold a distinct stamp per row
             value = self._cache[cell] = self._parse(cell.strip())
             return value
 

@@ -27,6 +27,7 @@ _CURRENT = frozenset({"from", "sender profile url"})
 _OLD = frozenset({"from", "to", "date", "content"})
 _K = TypeVar("_K", bound=Hashable)
 _DRAFT_FOLDERS = frozenset({"draft", "drafts"})
+_CACHE_LIMIT = 10_000
 
 
 @dataclass(slots=True)
@@ -68,7 +69,7 @@ def _credit(book: dict[str, Signals], key: str | None, tally: Tally, sent: bool)
 def _message_date(text: str, dates: DateReader) -> datetime.date | None:
     """Read a message date; only its day matters, which also keeps the date cache small."""
     text = text.strip()
-    return dates.read(text[:10] if len(text) > 10 and text[4:5] == "-" else text)
+    return dates.read(text[:10] if text[4:5] == "-" else text)
 
 
 def read_messages(
@@ -92,10 +93,8 @@ def _draft_columns(header: dict[str, int]) -> list[tuple[int, frozenset[str]]]:
 
 
 def _is_draft(row: list[str], checks: list[tuple[int, frozenset[str]]]) -> bool:
-    """Whether a message row is a draft (never sent)."""
-    return any(
-        index < len(row) and row[index].strip().casefold() in values for index, values in checks
-    )
+    """Whether a message row (padded to every checked column) is a draft, never sent."""
+    return any(row[index].strip().casefold() in values for index, values in checks)
 
 
 def _by_url(
@@ -106,9 +105,9 @@ def _by_url(
     i_conversation, i_recipients, i_date = (
         header.get(name, -1) for name in ("conversation id", "recipient profile urls", "date")
     )
-    width = max(i_sender, i_conversation, i_recipients, i_date) + 1
-    padding = [""] * width
     drafts = _draft_columns(header)
+    width = max(i_sender, i_conversation, i_recipients, i_date, *(i for i, _ in drafts)) + 1
+    padding = [""] * width
     path_of = index.path
     recipient_sets: dict[str, frozenset[str]] = {}
     day_of: dict[str, datetime.date | None] = {}
@@ -127,10 +126,14 @@ def _by_url(
             recipients = recipient_sets[listed] = frozenset(p for p in paths if p)
         if not (sender or recipients):
             continue
-        stamp = row[i_date].strip()[:10] if i_date >= 0 else ""
+        stamp = row[i_date].strip() if i_date >= 0 else ""
+        if stamp[4:5] == "-":
+            stamp = stamp[:10]  # ISO: only the day matters, and days repeat
         try:
             day = day_of[stamp]
         except KeyError:
+            if len(day_of) > _CACHE_LIMIT:
+                day_of.clear()
             day = day_of[stamp] = dates.read(stamp)
         key = (row[i_conversation].strip() if i_conversation >= 0 else "", sender, recipients)
         tally = tallies.get(key)
@@ -185,7 +188,11 @@ def _by_name(
     i_direction, i_folder = header.get("direction"), header.get("folder")
     tallies: dict[tuple[str, tuple[str, ...], str], Tally] = {}
     drafts = _draft_columns(header)
+    width = max(i_from, i_to, i_date, *(i for i, _ in drafts)) + 1
+    padding = [""] * width
     for row in rows:
+        if len(row) < width:
+            row = row + padding
         if _is_draft(row, drafts):
             continue
         sender = fold_text(cell(row, i_from))

@@ -174,7 +174,10 @@ _READERS: dict[str, Callable[[Iterable[str], ConnectionIndex, DateReader], FileS
 def _merge(into: dict[str, Signals], part: dict[str, Signals]) -> None:
     """Add one file's signals to the result (each file fills its own fields)."""
     for key, signals in part.items():
-        target = signals_for(into, key)
+        target = into.get(key)
+        if target is None:
+            into[key] = signals
+            continue
         for item in fields(Signals):
             value = getattr(signals, item.name)
             if isinstance(value, int):

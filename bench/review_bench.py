@@ -1,0 +1,543 @@
+"""How long one Keep/Cut/Skip press takes: in the store, and end to end through Telegram.
+
+Run from the repository root::
+
+    /work/venv/bin/python bench/review_bench.py            # full run (under ~3 minutes)
+    /work/venv/bin/python bench/review_bench.py --quick    # smoke run (a few seconds)
+    /work/venv/bin/python bench/review_bench.py --json results.json
+
+What is measured
+----------------
+1. In-process press work. A fresh SQLite store (storage.store.Store, in a temporary
+   folder) is filled through storage.merge.apply_import with synthetic exports: 50
+   people with 2,000 connections each and one person with 30,000 (about 30% of the
+   connections carry messages/endorsements/recommendations, so the weakest-first queue
+   has a realistic shape). Then, for the 30,000 person, each press does what the
+   button handler asks of the store and the renderer: storage.review.decide (commit the
+   decision), storage.review.card_view (pick the next card, progress, undo target) and
+   bot.cards.render (text and keyboard). 5,000 presses, roughly 55% keep, 35% cut,
+   10% skip; the same for one 2,000 person (1,500 presses, three quarters of their
+   network). Calls are synchronous, in this thread, with no event loop: this is the
+   work the bot's database thread and the handler do per press, without Telegram.
+   Figures: median and p99 (nearest rank) in milliseconds. Target: p99 under 5 ms at
+   30,000 connections.
+
+2. Round trip through the local Telegram Bot API test server (tests/telegram_server.py,
+   loopback only, flood control off as by default). The real keepcut Application is
+   started the way tests/conftest.py starts it, on a copy of the seeded store, so its 50
+   people (2,000 connections each) need no upload. Each sends /review and gets a card;
+   then, round after round, all 50 tap Keep at the same moment and each waits for its
+   card to be edited. One press is timed from the moment its callback query is queued
+   at the server to the moment the edited card has arrived there (the test user's
+   wait_for_edit returning). One untimed warm-up round precedes the timed rounds.
+   The same is done with a bare python-telegram-bot Application on its own test server:
+   one CallbackQueryHandler that answers the query and edits the message to fixed text
+   with a one-button keyboard carrying a counter (so no edit is ever "not modified").
+   Both use the same Defaults (HTML parse mode, no link previews) and long polling
+   (poll_interval=0, timeout=1). Concurrency: keepcut runs its own
+   PerPersonUpdateProcessor (bot/updates.py); the bare bot uses concurrent_updates(True).
+   keepcut also runs AIORateLimiter(max_retries=3), which caps requests carrying a
+   chat_id at 30 per second for the whole bot; so a third row runs the bare bot with
+   that same rate limiter, to tell the limiter's share from keepcut's own work.
+   Figures: median and p90 per press in milliseconds, and keepcut/bare ratios.
+   Target: median ratio keepcut/bare at most 1.25.
+
+Reading the results block
+-------------------------
+The block printed at the end is plain text meant to be pasted into the README or an
+issue: the machine (Python, SQLite, PTB, CPUs), store size and build time, the two
+in-process lines, the round-trip lines and ratios, and MET/MISSED per target. The
+--quick run uses a much smaller store and fewer users, so its numbers are a smoke test
+only and are marked as such; the targets are about the full run's sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import math
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+# Before telegram is imported: RetryAfter.retry_after as a timedelta, no deprecation warning.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+# bench/ is a plain folder of scripts: make the repository (bot, storage, tests) importable.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import telegram
+from sqlite_utils import Database
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+)
+
+from bot import cards, texts
+from bot.app import build_application, post_init
+from bot.config import Settings
+from storage import review, users
+from storage.export import Signals
+from storage.merge import apply_import
+from storage.store import Store
+from tests.records import export, person
+from tests.telegram_server import TelegramServer
+from tests.user import BotMessage, TelegramUser
+
+IN_PROCESS_TARGET_MS = 5.0
+RATIO_TARGET = 1.25
+SEED = 20_240_601
+
+FIRST_NAMES = (
+    "Ana", "Björn", "Chloé", "Dmitri", "Esther", "François", "Grace", "Hiroshi", "Ingrid",
+    "José", "Kwame", "Léa", "Mateo", "Nadia", "Oğuz", "Priya", "Quentin", "Rosa", "Søren",
+    "Tomás", "Uma", "Valentina", "Wei", "Ximena", "Yusuf", "Zoë",
+)  # fmt: skip
+LAST_NAMES = (
+    "Anderson", "Brown", "Çelik", "Dubois", "Estévez", "Fischer", "García", "Hansen",
+    "Ivanova", "Jäger", "Kowalski", "López", "Müller", "Nguyen", "O'Brien", "Petrov",
+    "Quinn", "Rossi", "Schmidt", "Tanaka", "Újvári", "Van der Berg", "Wójcik", "Zhang",
+)  # fmt: skip
+COMPANIES = (
+    "Northwind", "Contoso", "Smith & Sons", "Globex", "Initech", "Umbrella <Labs>",
+    "Hooli", "Acme Corporation International Holdings", "", "Wayne Enterprises",
+)  # fmt: skip
+POSITIONS = (
+    "Engineer", "Senior Software Engineer", "Head of Growth & Partnerships", "Recruiter",
+    "CTO", "Product Manager", "Talent Acquisition Specialist", "", "Founder", "Consultant",
+)  # fmt: skip
+# Roughly what people press: mostly keep and cut, sometimes skip.
+ACTIONS = ("keep", "cut", "skip")
+ACTION_WEIGHTS = (55, 35, 10)
+
+QUIET_LOGGERS = (
+    "httpx", "httpcore", "telegram", "apscheduler", "aiohttp", "asyncio", "bot", "storage",
+    "tests", "aiolimiter",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The sizes of one run."""
+
+    name: str
+    people: int
+    connections_each: int
+    big_connections: int
+    presses: int
+    e2e_users: int
+    e2e_rounds: int
+    e2e_timeout: float
+
+    @property
+    def small_presses(self) -> int:
+        """Presses for the small person: three quarters of their network, at most `presses`."""
+        return min(self.presses, self.connections_each * 3 // 4)
+
+
+FULL = Plan("full", 50, 2_000, 30_000, 5_000, 50, 20, 150.0)
+QUICK = Plan("quick", 5, 200, 3_000, 300, 5, 5, 30.0)
+
+
+@dataclass
+class Latencies:
+    """Timings of one series, in milliseconds."""
+
+    label: str
+    samples_ms: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        """The median."""
+        return statistics.median(self.samples_ms)
+
+    def pct(self, p: float) -> float:
+        """The p-th percentile, nearest rank."""
+        return percentile(self.samples_ms, p)
+
+    def summary(self) -> dict[str, Any]:
+        """Numbers for the JSON file."""
+        return {
+            "label": self.label,
+            "count": len(self.samples_ms),
+            "median_ms": round(self.median, 4),
+            "p90_ms": round(self.pct(90), 4),
+            "p99_ms": round(self.pct(99), 4),
+            "max_ms": round(max(self.samples_ms), 4),
+        }
+
+
+def percentile(samples: Sequence[float], p: float) -> float:
+    """The p-th percentile of the samples by the nearest-rank method."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def quiet_logging() -> None:
+    """Keep library and bot logging out of the benchmark's output."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# -- the store ---------------------------------------------------------------------------------
+
+
+def synthetic_network(user_id: int, size: int, rng: random.Random) -> Any:
+    """A full-archive ParsedExport of `size` people, about 30% with relationship signals."""
+    people = []
+    signals: dict[str, Signals] = {}
+    start = date(2008, 1, 1)
+    for i in range(size):
+        connected = start + timedelta(days=rng.randrange(6_200)) if rng.random() > 0.01 else None
+        record = person(
+            f"u{user_id}-{i:05d}",
+            first=rng.choice(FIRST_NAMES),
+            last=rng.choice(LAST_NAMES),
+            company=rng.choice(COMPANIES),
+            position=rng.choice(POSITIONS),
+            connected_on=connected,
+        )
+        people.append(record)
+        if rng.random() < 0.3:
+            sent, received = rng.choice((0, 0, 1, 3, 12)), rng.choice((0, 1, 2, 8, 40))
+            signals[record.key] = Signals(
+                messages_sent=sent,
+                messages_received=received,
+                last_message_on=(
+                    start + timedelta(days=rng.randrange(6_200)) if sent + received else None
+                ),
+                endorsements_received=rng.choice((0, 0, 0, 1, 4)),
+                endorsements_given=rng.choice((0, 0, 0, 2)),
+                recommendations_received=int(rng.random() < 0.03),
+                recommendations_given=int(rng.random() < 0.02),
+                invited_by=rng.choice((None, "me", "them")),
+            )
+    return export(people, signals, full=True)
+
+
+def seed_store(db: Database, plan: Plan, rng: random.Random) -> tuple[int, int]:
+    """Fill the store; return the ids of the big person and of one small person."""
+    big_id = plan.people + 1
+    sizes = [(uid, plan.connections_each) for uid in range(1, plan.people + 1)]
+    for uid, size in [*sizes, (big_id, plan.big_connections)]:
+        users.touch_user(db, uid, uid, f"User {uid}")
+        apply_import(db, uid, synthetic_network(uid, size, rng), file_name="bench.zip")
+    return big_id, plan.people
+
+
+def press_series(
+    db: Database, user_id: int, presses: int, rng: random.Random, label: str
+) -> Latencies:
+    """Time decide + card_view + render, press after press, for one person."""
+    today = date.today()
+    order = "weakest"
+    view = review.card_view(db, user_id, order)
+    cards.render(view, today)
+    result = Latencies(label)
+    for _ in range(presses):
+        connection = view.connection
+        if connection is None:
+            break
+        action = rng.choices(ACTIONS, ACTION_WEIGHTS)[0]
+        started = time.perf_counter()
+        review.decide(db, user_id, connection.id, action)
+        view = review.card_view(db, user_id, order)
+        cards.render(view, today)
+        result.samples_ms.append((time.perf_counter() - started) * 1000)
+    return result
+
+
+# -- the round trip ----------------------------------------------------------------------------
+
+
+async def stop_app(app: Application) -> None:
+    """Stop polling and the application, each step bounded in time."""
+    if app.updater is not None and app.updater.running:
+        await asyncio.wait_for(app.updater.stop(), 15)
+    if app.running:
+        await asyncio.wait_for(app.stop(), 15)
+    await asyncio.wait_for(app.shutdown(), 15)
+
+
+async def start_polling(app: Application) -> None:
+    """Start the application and long polling as tests/conftest.py does."""
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=1, drop_pending_updates=False)
+
+
+async def press_rounds(
+    clients: list[TelegramUser], card_list: list[BotMessage], label: str, rounds: int, name: str
+) -> Latencies:
+    """All users press `label` together, each waits for its card's edit; repeat."""
+    result = Latencies(name)
+
+    async def one(client: TelegramUser, card: BotMessage) -> float:
+        """One press and the edit it causes, in milliseconds."""
+        started = time.perf_counter()
+        await client.press(card, label)
+        await client.wait_for_edit(card, timeout=30)
+        return (time.perf_counter() - started) * 1000
+
+    for round_no in range(rounds + 1):
+        timings = await asyncio.gather(*(one(c, m) for c, m in zip(clients, card_list, strict=True)))
+        if round_no:  # round 0 warms up
+            result.samples_ms.extend(timings)
+    return result
+
+
+async def keepcut_round_trip(db_path: Path, plan: Plan) -> Latencies:
+    """The real keepcut bot on a test server: /review, then rounds of Keep."""
+    server = TelegramServer()
+    await server.start()
+    try:
+        settings = Settings(
+            token=server.token,
+            db_path=db_path,
+            base_url=server.base_url,
+            base_file_url=server.base_file_url,
+        )
+        app = build_application(settings)
+        try:
+            await app.initialize()
+            # post_init runs only inside run_polling(); call it as that would.
+            await post_init(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+            clients = [server.user(uid, f"User {uid}") for uid in range(1, plan.e2e_users + 1)]
+            for client in clients:
+                await client.send("/review")
+            first = await asyncio.gather(*(c.next_message(timeout=30) for c in clients))
+            for card in first:
+                card.button(texts.BUTTON_KEEP)  # fails loudly if this is not a card
+            return await press_rounds(
+                clients, first, texts.BUTTON_KEEP, plan.e2e_rounds, "keepcut"
+            )
+        finally:
+            try:
+                await stop_app(app)
+            finally:
+                app.bot_data["store"].close()
+    finally:
+        await server.stop()
+
+
+def bare_application(server: TelegramServer, rate_limited: bool) -> Application:
+    """A bare PTB bot: /review sends a card; a press answers and edits it (with a counter)."""
+    counter = itertools.count(1)
+
+    def keyboard(n: int) -> InlineKeyboardMarkup:
+        """One button whose label changes every time."""
+        return InlineKeyboardMarkup([[InlineKeyboardButton(f"Keep #{n}", callback_data="k")]])
+
+    async def start_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send the card to press on."""
+        assert update.effective_chat
+        await context.bot.send_message(update.effective_chat.id, "Card 0", reply_markup=keyboard(0))
+
+    async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer the query and edit the card."""
+        query = update.callback_query
+        assert query
+        await query.answer()
+        n = next(counter)
+        await query.edit_message_text(f"<b>Card</b> {n}", reply_markup=keyboard(n))
+
+    builder = (
+        ApplicationBuilder()
+        .token(server.token)
+        .base_url(server.base_url)
+        .base_file_url(server.base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(True)
+    )
+    if rate_limited:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    app.add_handler(CommandHandler("review", start_card))
+    app.add_handler(CallbackQueryHandler(on_press))
+    return app
+
+
+async def bare_round_trip(plan: Plan, rate_limited: bool, name: str) -> Latencies:
+    """The bare PTB bot on its own test server, the same presses as keepcut gets."""
+    server = TelegramServer()
+    await server.start()
+    try:
+        app = bare_application(server, rate_limited)
+        try:
+            await start_polling(app)
+            clients = [server.user(uid, f"User {uid}") for uid in range(1, plan.e2e_users + 1)]
+            for client in clients:
+                await client.send("/review")
+            first = await asyncio.gather(*(c.next_message(timeout=30) for c in clients))
+            return await press_rounds(clients, first, "Keep", plan.e2e_rounds, name)
+        finally:
+            await stop_app(app)
+    finally:
+        await server.stop()
+
+
+async def round_trips(db_path: Path, plan: Plan) -> list[Latencies]:
+    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter, in turn."""
+    runs: list[Callable[[], Awaitable[Latencies]]] = [
+        lambda: keepcut_round_trip(db_path, plan),
+        lambda: bare_round_trip(plan, False, "bare"),
+        lambda: bare_round_trip(plan, True, "bare+limiter"),
+    ]
+    results = []
+    for run in runs:
+        async with asyncio.timeout(plan.e2e_timeout):
+            results.append(await run())
+    return results
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    """MET or MISSED."""
+    return "MET" if ok else "MISSED"
+
+
+def report(
+    plan: Plan,
+    build_seconds: float,
+    big: Latencies,
+    small: Latencies,
+    trips: list[Latencies],
+) -> tuple[str, dict[str, Any]]:
+    """The copy-pasteable results block and the same numbers for JSON."""
+    keepcut, bare, limited = trips
+    ratio = keepcut.median / bare.median
+    ratio_p90 = keepcut.pct(90) / bare.pct(90)
+    ratio_limited = keepcut.median / limited.median
+    presses_e2e = plan.e2e_users * plan.e2e_rounds
+    machine = (
+        f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · "
+        f"PTB {telegram.__version__} · {platform.system()} {platform.machine()} · "
+        f"{os.cpu_count()} CPUs"
+    )
+    note = "  (quick smoke run: small sizes, targets indicative only)" if plan.name == "quick" else ""
+    lines = [
+        f"keepcut review benchmark ({plan.name}){note}",
+        machine,
+        f"store: {plan.people} × {plan.connections_each:,} + 1 × {plan.big_connections:,} "
+        f"connections, built in {build_seconds:.1f} s",
+        "in-process press (decide + card_view + render), ms:",
+        f"  {plan.big_connections:>6,} conn, {len(big.samples_ms):,} presses: "
+        f"median {big.median:.2f}  p99 {big.pct(99):.2f}  max {max(big.samples_ms):.2f}",
+        f"  {plan.connections_each:>6,} conn, {len(small.samples_ms):,} presses: "
+        f"median {small.median:.2f}  p99 {small.pct(99):.2f}  max {max(small.samples_ms):.2f}",
+        f"round trip press → edited card, {plan.e2e_users} users × {plan.e2e_rounds} rounds "
+        f"({presses_e2e:,} presses each), ms:",
+        f"  keepcut (PerPersonUpdateProcessor, AIORateLimiter): "
+        f"median {keepcut.median:.1f}  p90 {keepcut.pct(90):.1f}",
+        f"  bare PTB (concurrent_updates(True)):                "
+        f"median {bare.median:.1f}  p90 {bare.pct(90):.1f}",
+        f"  bare PTB + AIORateLimiter(max_retries=3):          "
+        f"median {limited.median:.1f}  p90 {limited.pct(90):.1f}",
+        f"  keepcut/bare: median {ratio:.2f}  p90 {ratio_p90:.2f}   "
+        f"keepcut/(bare+limiter): median {ratio_limited:.2f}",
+        f"targets: in-process p99 < {IN_PROCESS_TARGET_MS:g} ms at "
+        f"{plan.big_connections:,}: {verdict(big.pct(99) < IN_PROCESS_TARGET_MS)} · "
+        f"round-trip median ratio ≤ {RATIO_TARGET}: {verdict(ratio <= RATIO_TARGET)}",
+    ]
+    data = {
+        "plan": asdict(plan),
+        "machine": {
+            "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+            "ptb": telegram.__version__,
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "store_build_seconds": round(build_seconds, 3),
+        "in_process": {"big": big.summary(), "small": small.summary()},
+        "round_trip": {t.label: t.summary() for t in trips},
+        "ratios": {
+            "median": round(ratio, 4),
+            "p90": round(ratio_p90, 4),
+            "median_vs_rate_limited_bare": round(ratio_limited, 4),
+        },
+        "targets": {
+            "in_process_p99_ms": IN_PROCESS_TARGET_MS,
+            "in_process_met": big.pct(99) < IN_PROCESS_TARGET_MS,
+            "median_ratio": RATIO_TARGET,
+            "ratio_met": ratio <= RATIO_TARGET,
+        },
+    }
+    return "\n".join(lines), data
+
+
+def run(plan: Plan, json_path: Path | None) -> str:
+    """Build the store, time presses in process and through the test server; report."""
+    rng = random.Random(SEED)
+    with tempfile.TemporaryDirectory(prefix="keepcut-bench-") as tmp:
+        folder = Path(tmp)
+        store = Store(folder / "inprocess.db")
+        try:
+            print(f"building the store ({plan.name}) …", file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            big_id, small_id = seed_store(store.db, plan, rng)
+            build_seconds = time.perf_counter() - started
+            # The round trip gets the freshly seeded store, before any press below.
+            e2e_path = folder / "roundtrip.db"
+            with sqlite3.connect(e2e_path) as target:
+                store.db.conn.backup(target)
+            target.close()
+            print("timing presses in process …", file=sys.stderr, flush=True)
+            big = press_series(store.db, big_id, plan.presses, rng, "big")
+            small = press_series(store.db, small_id, plan.small_presses, rng, "small")
+        finally:
+            store.close()
+        print("timing round trips via the local Bot API server …", file=sys.stderr, flush=True)
+        trips = asyncio.run(round_trips(e2e_path, plan))
+    block, data = report(plan, build_seconds, big, small, trips)
+    if json_path is not None:
+        json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return block
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the arguments, run, print the results block."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
+    args = parser.parse_args(argv)
+    quiet_logging()
+    print(run(QUICK if args.quick else FULL, args.json))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
