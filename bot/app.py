@@ -7,7 +7,6 @@ import logging
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -26,6 +25,7 @@ from bot.errors import on_error
 from bot.gate import gate
 from bot.handlers import buttons, cutlist, review, start, stats, upload
 from bot.imports import ImportTracker
+from bot.ratelimit import ChatRateLimiter
 from bot.updates import PerPersonUpdateProcessor
 from storage.store import Store
 
@@ -46,8 +46,8 @@ def build_application(settings: Settings, store: Store | None = None) -> Keepcut
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # Retry a 429 after the wait Telegram asks for instead of failing the update.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Pace new messages per chat and retry a 429 after the wait Telegram asks for.
+        .rate_limiter(ChatRateLimiter(max_retries=3))
         .concurrent_updates(PerPersonUpdateProcessor())
         .post_init(post_init)
         .post_shutdown(post_shutdown)

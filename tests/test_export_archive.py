@@ -51,6 +51,9 @@ LAYOUTS: dict[str, Callable[[], bytes]] = {
     "lower-case name": lambda: samples.zip_bytes(
         {"connections.CSV": samples.current_connections()}
     ),
+    "Windows separators": lambda: samples.zip_bytes(
+        {"export\\Connections.csv": samples.current_connections()}
+    ),
     "stored, not deflated": lambda: samples.zip_bytes(
         {"Connections.csv": samples.current_connections()}, zipfile.ZIP_STORED
     ),
@@ -131,6 +134,10 @@ UNSAFE: dict[str, tuple[Callable[[], bytes], str]] = {
     "too many members": (lambda: samples.many_members_zip(MAX_MEMBERS + 1), "5002 members"),
     "overlapping entries": (samples.overlapping_zip, "overlapping entries"),
     "zip bomb": (samples.zip_bomb, "compression ratio"),
+    "zip bomb inside a ZIP": (
+        lambda: samples.zip_bytes({"inner.zip": samples.zip_bomb(256 << 20)}),
+        "compression ratio",
+    ),
     "declares 600 MB in total": (
         lambda: samples.raw_zip(
             [samples.RawEntry(f"p{i}.bin", bytes(1 << 20), file_size=100 << 20) for i in range(6)]

@@ -232,6 +232,30 @@ def test_unreadable_dates_keep_the_row() -> None:
     assert parsed.undated_rows == 3
 
 
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("04 Sep 2026", datetime.date(2026, 9, 4)),
+        ("4 September 2026", datetime.date(2026, 9, 4)),
+        ("10/21/18, 3:15 PM", datetime.date(2018, 10, 21)),
+        ("15-Mar-24", datetime.date(2024, 3, 15)),
+        ("15-Mar-2024", datetime.date(2024, 3, 15)),
+        ("3/15/2024", datetime.date(2024, 3, 15)),
+        ("15/03/2024", datetime.date(2024, 3, 15)),
+        ("2024-03-15", datetime.date(2024, 3, 15)),
+        ("2024-03-15 08:30:00", datetime.date(2024, 3, 15)),
+        ("15.03.2024", datetime.date(2024, 3, 15)),
+        ("15.03.24", datetime.date(2024, 3, 15)),
+        ("Mar 15, 2024", datetime.date(2024, 3, 15)),
+    ],
+)
+def test_connected_on_shapes(cell: str, expected: datetime.date) -> None:
+    """Every "Connected On" shape LinkedIn or a spreadsheet writes reads to the right day."""
+    rows = [["Ada", "Example", "https://www.linkedin.com/in/ada-x", "", "", "", cell]]
+    (record,) = read(samples.csv_bytes(samples.CURRENT_HEADER, rows)).connections
+    assert (record.connected_on, record.connected_on_raw) == (expected, cell)
+
+
 def test_ambiguous_slash_dates_default_to_month_first() -> None:
     """When no slash date has a part above 12, the file is read month-first (US Excel)."""
     rows = [

@@ -5,7 +5,8 @@ absolute, drive-letter or ``..`` path, is a symlink, when entries overlap (the "
 bomb"), when there are too many members, or when declared sizes or compression ratios are
 those of a zip bomb. Headers are not trusted either: every read counts the bytes actually
 inflated and stops past its cap, and only stored/deflated members are inflated (zipfile's
-bzip2/LZMA readers inflate without an output bound).
+bzip2/LZMA readers inflate without an output bound). Backslashes count as path separators
+(old Windows tools write them) rather than being refused: nothing is extracted anyway.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ MAX_CONNECTIONS_BYTES = 32 << 20
 """A 30,000-row Connections.csv is 3-4 MB (8 MB re-saved as UTF-16)."""
 MAX_SIGNAL_BYTES = 200 << 20
 """messages.csv and the other signal files are streamed, so this bounds time, not memory."""
-MAX_NESTED_ZIP_BYTES = 64 << 20
+MAX_NESTED_ZIP_BYTES = 32 << 20
 """A ZIP inside the ZIP (a re-zipped export) is read into memory up to this size."""
 CHUNK_BYTES = 64 << 10
 
@@ -127,7 +128,14 @@ def open_archive(data: bytes) -> SafeArchive:
             raise ExportError(ExportProblem.ZIP_UNSAFE, f"central directory of {directory_size} B")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        struct.error,
+        NotImplementedError,
+    ) as exc:
         raise ExportError(ExportProblem.ZIP_BROKEN, f"{type(exc).__name__}: {exc}") from exc
     try:
         _check_members(archive.infolist())

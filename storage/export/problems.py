@@ -56,6 +56,10 @@ class ExportError(Exception):
 
     def __init__(self, kind: ExportProblem, detail: str = "") -> None:
         """Build the error from its kind and a log-friendly detail (never shown to users)."""
-        super().__init__(f"{kind.name}: {detail}" if detail else kind.name)
+        super().__init__(kind, detail)  # both in args, so the error pickles intact
         self.kind = kind
         self.detail = detail
+
+    def __str__(self) -> str:
+        """ "KIND: detail", for logs."""
+        return f"{self.kind.name}: {self.detail}" if self.detail else self.kind.name

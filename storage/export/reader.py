@@ -43,9 +43,8 @@ def read_export(
     except Exception as exc:  # promised: only ExportError leaves this function
         logger.warning("unexpected %s while reading an export", type(exc).__name__)
         logger.debug("unexpected failure reading an export", exc_info=True)
-        raise ExportError(
-            ExportProblem.UNREADABLE, f"unexpected {type(exc).__name__}: {exc}"
-        ) from exc
+        # The detail names the type only: an exception message may quote the file's contents.
+        raise ExportError(ExportProblem.UNREADABLE, f"unexpected {type(exc).__name__}") from exc
 
 
 def _read(data: bytes, file_name: str | None, today: datetime.date) -> ParsedExport:
@@ -124,8 +123,8 @@ def _without_connections(
     if mimetype is not None and "/" not in mimetype.filename.strip("/"):
         try:
             head = archive.read(mimetype, _MIMETYPE_BYTES)
-        except MemberTooLarge:
-            head = None
+        except (MemberTooLarge, ExportError):
+            head = None  # not an OpenDocument file then
     kind = zip_document_kind(names, head)
     if kind is not None:
         problem = ExportProblem.SPREADSHEET if kind in SPREADSHEET_KINDS else ExportProblem.BINARY

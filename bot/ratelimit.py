@@ -1,0 +1,109 @@
+"""Keep within Telegram's flood limits, and when told to wait, wait only where it matters."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram._utils.types import JSONDict
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
+
+# Methods that put a new message in a chat: Telegram allows about one a second per chat.
+_NEW_MESSAGE_PREFIXES = ("send", "copymessage", "forwardmessage")
+_NOT_MESSAGES = frozenset({"sendchataction"})
+
+
+class ChatPacer:
+    """Space the messages of each chat: one a second in private, one per 3 s in groups."""
+
+    # A little over Telegram's limits: the server times arrivals, not our sends.
+    def __init__(self, private_interval: float = 1.1, group_interval: float = 3.1) -> None:
+        self._intervals = (private_interval, group_interval)
+        self._next: dict[int | str, float] = {}
+
+    def _interval(self, chat_id: int | str) -> float:
+        """Telegram's spacing for this kind of chat (negative ids are groups)."""
+        return self._intervals[1] if str(chat_id).startswith("-") else self._intervals[0]
+
+    async def wait_turn(self, chat_id: int | str) -> None:
+        """Wait until the chat may receive a new message, and claim that slot."""
+        loop = asyncio.get_running_loop()
+        while (delay := self._next.get(chat_id, 0.0) - loop.time()) > 0:
+            await asyncio.sleep(delay)
+        self.note(chat_id)
+
+    def note(self, chat_id: int | str) -> None:
+        """Count a message (an edit, say) towards the chat's pace without waiting."""
+        now = asyncio.get_running_loop().time()
+        if len(self._next) > 4096:
+            self._next = {k: t for k, t in self._next.items() if t > now}
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), now + self._interval(chat_id))
+
+
+class ChatRateLimiter(BaseRateLimiter[int]):
+    """About 30 requests a second in all, and new messages paced per chat.
+
+    Edits answer a person's own tap and are never delayed (a card must feel
+    instant), but they count towards the chat's pace so the next new message
+    keeps its distance. On a 429 only the request that got it waits `retry_after`
+    and tries again (up to `max_retries` times): one person's burst never pauses
+    everyone else's cards, as python-telegram-bot's AIORateLimiter would.
+    """
+
+    def __init__(self, max_retries: int = 3, overall_per_second: int = 30) -> None:
+        self._max_retries = max_retries
+        self._overall = AsyncLimiter(overall_per_second, 1)
+        self._pacer = ChatPacer()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    async def _send(
+        self, callback: Callback, args: Any, kwargs: dict[str, Any], method: str, chat_id: Any
+    ) -> bool | JSONDict | list[JSONDict]:
+        """One attempt: wait for the chat's turn (new messages only), then call."""
+        if chat_id is None:
+            return await callback(*args, **kwargs)
+        if method.startswith(_NEW_MESSAGE_PREFIXES) and method not in _NOT_MESSAGES:
+            await self._pacer.wait_turn(chat_id)
+        elif method.startswith("edit"):
+            self._pacer.note(chat_id)
+        async with self._overall:
+            return await callback(*args, **kwargs)
+
+    async def process_request(
+        self,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Pace the request, send it, and retry it after a 429 as Telegram asks."""
+        retries = rate_limit_args if rate_limit_args is not None else self._max_retries
+        for attempt in range(retries + 1):
+            try:
+                return await self._send(
+                    callback, args, kwargs, endpoint.lower(), data.get("chat_id")
+                )
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                after = exc.retry_after
+                wait = after.total_seconds() if isinstance(after, timedelta) else float(after)
+                log.info("flood control on %s: retrying in %.1fs", endpoint, wait)
+                await asyncio.sleep(wait + 0.1)
+        raise AssertionError("unreachable")

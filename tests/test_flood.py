@@ -1,0 +1,66 @@
+"""Under Telegram's flood limits: bursts are paced, a 429 is waited out, nothing is lost."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from tests.conftest import RunningBot
+from tests.e2e_files import connections_csv, people
+from tests.telegram_server import TelegramServer
+
+
+@pytest.fixture
+async def strict_server() -> AsyncIterator[TelegramServer]:
+    """A test server that enforces one message a second per private chat."""
+    server = TelegramServer(flood_control=True)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def test_cut_list_burst_arrives_whole_under_flood_control(
+    strict_server: TelegramServer, tmp_path: Path
+) -> None:
+    running = RunningBot(strict_server, tmp_path / "k.db")
+    app = await running.start()
+    try:
+        me = strict_server.user(1001, "Ada")
+        await me.send_document(connections_csv(people(25)), "Connections.csv")
+        status = await me.next_message(timeout=10)
+        await me.wait_for_edit(status, timeout=10)
+        store = app.bot_data["store"]
+        for (cid,) in store.db.execute("SELECT id FROM connections").fetchall():
+            store.db.execute(
+                "INSERT INTO decisions (connection_id, user_id, decision, decided_at, seq) "
+                "VALUES (?, 1001, 'cut', '2026-01-01T00:00:00+00:00', ?)",
+                [cid, cid],
+            )
+        await me.send("/cutlist")
+        intro = await me.next_message(timeout=10)
+        assert "25 people" in intro.text
+        batches = [await me.next_message(timeout=10) for _ in range(3)]
+        assert sum(len(b.buttons()) // 2 for b in batches) == 25
+        await me.next_message(timeout=10)  # when the rest comes
+        document = await me.next_message(timeout=10)
+        assert document.document is not None
+        # New messages are paced and never refused; an edit that follows a send too
+        # closely may get a 429, which is waited out (the import answer came through).
+        refused = {r.method for r in strict_server.failed_requests(1001) if r.status == 429}
+        assert refused <= {"editMessageText"}, strict_server.failed_requests(1001)
+    finally:
+        await running.stop()
+
+
+async def test_a_429_is_waited_out_and_the_answer_arrives(
+    server: TelegramServer, bot: object
+) -> None:
+    me = server.user(1001, "Ada")
+    server.fail_next("sendMessage", 429, retry_after=1)
+    await me.send("/help")
+    reply = await me.next_message(timeout=10)
+    assert "/review" in reply.text
+    assert reply.text != texts.SOMETHING_WENT_WRONG
