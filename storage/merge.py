@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage.export import ConnectionRecord, ParsedExport, Signals
+from storage.export import ConnectionRecord, ParsedExport, Signals, connection_key
 from storage.text import fold
 from storage.users import utc_now_iso
 
@@ -130,6 +130,7 @@ def apply_import(
         ).lastrowid
         known = {row[0]: row[1:] for row in db.execute(_KNOWN, [user_id])}
         changes = _diff(parsed, known, user_id, import_id)
+        db.conn.executemany("UPDATE connections SET key = ? WHERE id = ?", changes.rekeys)
         db.conn.executemany(_INSERT, changes.inserts)
         db.conn.executemany(_UPDATE_FIELDS, changes.updates)
         db.conn.executemany(_UPDATE_SIGNALS, changes.signal_updates)
@@ -201,6 +202,7 @@ def _mark_gone(db: Database, gone_ids: list[tuple[int, str | None]], stamp: str)
 class _Changes:
     """The writes one import needs, worked out before any is made."""
 
+    rekeys: list[tuple[str, int]] = field(default_factory=list)
     inserts: list[tuple] = field(default_factory=list)
     updates: list[tuple] = field(default_factory=list)
     signal_updates: list[tuple] = field(default_factory=list)
@@ -211,9 +213,23 @@ class _Changes:
 def _diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id: int) -> _Changes:
     """Compare the export with what is stored; only real changes become writes."""
     changes = _Changes()
+    present = {record.key for record in parsed.connections}
     for record in parsed.connections:
         signals = tuple(_signal_values(parsed.signals.get(record.key, _EMPTY)))
         old = known.get(record.key)
+        if old is None and record.url:
+            # An export from before LinkedIn added the URL column keyed this person
+            # by name and date; carry their row (and decision) over to the URL key.
+            name_key = connection_key(
+                None, record.first_name, record.last_name, record.connected_on,
+                record.connected_on_raw,
+            )  # fmt: skip
+            old = known.get(name_key) if name_key not in present else None
+            if old is not None and old[8] is None:
+                changes.rekeys.append((record.key, old[0]))
+                present.add(name_key)
+            else:
+                old = None
         if old is None:
             changes.inserts.append(
                 (*_fields(record), *signals, user_id, record.key, import_id, import_id)
@@ -228,7 +244,6 @@ def _diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id
         # said: a Connections-only re-upload must not wipe a full archive's hints.
         if parsed.has_extra_files and signals != stored[_N_FIELDS:]:
             changes.signal_updates.append((*signals, cid))
-    present = {record.key for record in parsed.connections}
     changes.gone_ids = [
         (row[0], row[2]) for key, row in known.items() if not row[1] and key not in present
     ]

@@ -118,3 +118,24 @@ def test_pending_invitations_exclude_connections(db: Database) -> None:
     has_file, pending = pending_invitations(db, ME)
     assert has_file
     assert [p.name for p in pending] == ["Old Pending"]
+
+
+def test_old_export_without_urls_matches_a_new_one_with_urls(db: Database) -> None:
+    from dataclasses import replace
+
+    from storage.export import connection_key
+
+    with_url = [person("ann", first="Ann"), person("ben", first="Ben")]
+    without_url = [
+        replace(p, url=None, key=connection_key(None, p.first_name, p.last_name,
+                                               p.connected_on, p.connected_on_raw))
+        for p in with_url
+    ]  # fmt: skip
+    apply_import(db, ME, export(without_url))
+    decide_by_name(db, "ann", "cut")
+    s = apply_import(db, ME, export(with_url))
+    assert (s.new, s.gone, s.undecided) == (0, 0, 1)
+    (ann,) = review.find(db, ME, "ann")
+    assert (ann.state, ann.url) == ("cut", "https://www.linkedin.com/in/ann")
+    again = apply_import(db, ME, export(with_url))
+    assert (again.new, again.gone) == (0, 0)
