@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, FileSizeLimit
@@ -98,25 +100,18 @@ async def _finish(
     await edit_or_send(context.bot, status.chat_id, status.message_id, text, markup)
 
 
-async def photo(update: Update, context: KeepcutContext) -> None:
-    """A photo is not an export: say what to send instead."""
-    assert update.effective_message
-    await update.effective_message.reply_text(texts.PHOTO_HINT)
+def reply_with(text: str) -> Callable[[Update, KeepcutContext], Coroutine[Any, Any, None]]:
+    """A handler that answers anything it catches with one fixed hint."""
+
+    async def reply(update: Update, context: KeepcutContext) -> None:
+        assert update.effective_message
+        await update.effective_message.reply_text(text)
+
+    return reply
 
 
-async def other_media(update: Update, context: KeepcutContext) -> None:
-    """Stickers, voice, video and the like: say what to send instead."""
-    assert update.effective_message
-    await update.effective_message.reply_text(texts.MEDIA_HINT)
-
-
-async def text(update: Update, context: KeepcutContext) -> None:
-    """A plain message: the bot needs a file, and says how to send it."""
-    assert update.effective_message
-    await update.effective_message.reply_text(texts.TEXT_HINT)
-
-
-async def unknown_command(update: Update, context: KeepcutContext) -> None:
-    """A command the bot does not have."""
-    assert update.effective_message
-    await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+# What people send instead of the export: each gets a hint at what to send.
+photo = reply_with(texts.PHOTO_HINT)
+other_media = reply_with(texts.MEDIA_HINT)
+text = reply_with(texts.TEXT_HINT)
+unknown_command = reply_with(texts.UNKNOWN_COMMAND)
