@@ -38,9 +38,9 @@ def link_button(connection: Connection) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, url=profile_link(connection))
 
 
-def headline(connection: Connection) -> str:
-    """'Position at Company', whichever parts the export has."""
-    position, company = clip(connection.position), clip(connection.company)
+def headline(connection: Connection, limit: int = MAX_LINE) -> str:
+    """'Position at Company', whichever parts the export has (each clipped to `limit`)."""
+    position, company = clip(connection.position, limit), clip(connection.company, limit)
     if position and company:
         return f"{position} at {company}"
     return position or company

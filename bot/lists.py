@@ -14,11 +14,16 @@ PER_MESSAGE = 10
 MAX_TEXT = 3500
 
 
+# Ten people to a message must stay under Telegram's 4,096 characters.
+ENTRY_FIELD = 80
+
+
 def cutlist_entry(index: int, c: Connection) -> str:
     """One person in a cut-list message, struck through once removed."""
-    line = f"{index}. <b>{clip(c.full_name, MAX_NAME)}</b>"
-    if headline(c):
-        line += f" — {headline(c)}"
+    line = f"{index}. <b>{clip(c.full_name, ENTRY_FIELD)}</b>"
+    where = headline(c, ENTRY_FIELD)
+    if where:
+        line += f" — {where}"
     return f"<s>{line}</s> ✓" if c.removed_at else line
 
 

@@ -162,3 +162,11 @@ def test_projection_and_bar() -> None:
 )  # fmt: skip
 def test_ago(then: date, expected: str) -> None:
     assert texts.ago(then, TODAY) == expected
+
+
+def test_cut_list_message_of_ten_long_entries_fits_telegram() -> None:
+    huge = "Ω&" * 5000
+    people = [conn(id=i, first_name=huge, company=huge, position=huge) for i in range(10)]
+    text, _ = lists.cutlist_message(people)
+    visible = text.replace("&amp;", "&").replace("<b>", "").replace("</b>", "")
+    assert len(visible) < 4096
