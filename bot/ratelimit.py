@@ -50,7 +50,7 @@ class ChatPacer:
 
 
 class ChatRateLimiter(BaseRateLimiter[int]):
-    """About 30 requests a second in all, and new messages paced per chat.
+    """New messages paced per chat and about 30 a second in all.
 
     Edits answer a person's own tap and are never delayed (a card must feel
     instant), but they count towards the chat's pace so the next new message
@@ -73,13 +73,13 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     async def _send(
         self, callback: Callback, args: Any, kwargs: dict[str, Any], method: str, chat_id: Any
     ) -> bool | JSONDict | list[JSONDict]:
-        """One attempt: wait for the chat's turn (new messages only), then call."""
-        if chat_id is None:
-            return await callback(*args, **kwargs)
-        if method.startswith(_NEW_MESSAGE_PREFIXES) and method not in _NOT_MESSAGES:
-            await self._pacer.wait_turn(chat_id)
-        elif method.startswith("edit"):
+        """One attempt: a new message waits for its chat's turn and the overall pace."""
+        if chat_id is not None and method.startswith("edit"):
             self._pacer.note(chat_id)
+        if chat_id is None or not method.startswith(_NEW_MESSAGE_PREFIXES):
+            return await callback(*args, **kwargs)
+        if method not in _NOT_MESSAGES:
+            await self._pacer.wait_turn(chat_id)
         async with self._overall:
             return await callback(*args, **kwargs)
 

@@ -168,26 +168,20 @@ def next_connection(db: Database, user_id: int, order: str = "weakest") -> Conne
 
 def progress(db: Database, user_id: int) -> Progress:
     """Counts of kept, cut, skipped and undecided people, and the target."""
+    # Kept up to date by triggers (storage/schema.py): one small read per press.
     counts = dict(
-        db.execute(
-            "SELECT ifnull(state, 'undecided'), count(*) FROM connections "
-            "WHERE user_id = ? AND gone = 0 GROUP BY state",
-            [user_id],
-        ).fetchall()
+        db.execute("SELECT bucket, n FROM progress_counts WHERE user_id = ?", [user_id]).fetchall()
     )
-    removed = db.execute(
-        "SELECT count(*) FROM decisions WHERE user_id = ? AND decision = 'cut' "
-        "AND removed_at IS NOT NULL",
-        [user_id],
-    ).fetchone()[0]
     target_row = db.execute("SELECT target FROM users WHERE user_id = ?", [user_id]).fetchone()
+    kept, cut = counts.get("keep", 0), counts.get("cut", 0)
+    skipped, undecided = counts.get("skip", 0), counts.get("undecided", 0)
     return Progress(
-        total=sum(counts.values()),
-        kept=counts.get("keep", 0),
-        cut=counts.get("cut", 0),
-        skipped=counts.get("skip", 0),
-        undecided=counts.get("undecided", 0),
-        removed=removed,
+        total=kept + cut + skipped + undecided,
+        kept=kept,
+        cut=cut,
+        skipped=skipped,
+        undecided=undecided,
+        removed=counts.get("removed", 0),
         target=target_row[0] if target_row else 500,
     )
 

@@ -176,3 +176,72 @@ def create_core_tables(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def add_progress_counters(db: Database) -> None:
+    """Per-person counts of kept/cut/skipped/undecided/gone/removed, kept by triggers.
+
+    Counting 30,000 connections on every button press costs milliseconds; these
+    counters make the progress line a single small read however large the network.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE progress_counts (
+            user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            bucket  TEXT NOT NULL
+                    CHECK (bucket IN ('undecided', 'keep', 'cut', 'skip', 'gone', 'removed')),
+            n       INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_id, bucket)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER counts_connection_insert AFTER INSERT ON connections BEGIN
+            INSERT INTO progress_counts (user_id, bucket, n)
+            VALUES (NEW.user_id,
+                    CASE WHEN NEW.gone THEN 'gone' ELSE ifnull(NEW.state, 'undecided') END, 1)
+            ON CONFLICT (user_id, bucket) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER counts_connection_delete AFTER DELETE ON connections BEGIN
+            UPDATE progress_counts SET n = n - 1
+            WHERE user_id = OLD.user_id
+              AND bucket = CASE WHEN OLD.gone THEN 'gone' ELSE ifnull(OLD.state, 'undecided') END;
+        END;
+        CREATE TRIGGER counts_connection_update AFTER UPDATE OF state, gone ON connections
+        WHEN (CASE WHEN OLD.gone THEN 'gone' ELSE ifnull(OLD.state, 'undecided') END)
+          != (CASE WHEN NEW.gone THEN 'gone' ELSE ifnull(NEW.state, 'undecided') END)
+        BEGIN
+            UPDATE progress_counts SET n = n - 1
+            WHERE user_id = OLD.user_id
+              AND bucket = CASE WHEN OLD.gone THEN 'gone' ELSE ifnull(OLD.state, 'undecided') END;
+            -- Not while the person is being deleted (their decisions cascade first).
+            INSERT INTO progress_counts (user_id, bucket, n)
+            SELECT NEW.user_id,
+                   CASE WHEN NEW.gone THEN 'gone' ELSE ifnull(NEW.state, 'undecided') END, 1
+            WHERE EXISTS (SELECT 1 FROM users WHERE user_id = NEW.user_id)
+            ON CONFLICT (user_id, bucket) DO UPDATE SET n = n + 1;
+        END;
+
+        CREATE TRIGGER counts_removed_update AFTER UPDATE OF removed_at ON decisions
+        WHEN (OLD.removed_at IS NULL) != (NEW.removed_at IS NULL)
+        BEGIN
+            INSERT INTO progress_counts (user_id, bucket, n)
+            SELECT NEW.user_id, 'removed', CASE WHEN NEW.removed_at IS NULL THEN -1 ELSE 1 END
+            WHERE EXISTS (SELECT 1 FROM users WHERE user_id = NEW.user_id)
+            ON CONFLICT (user_id, bucket) DO UPDATE SET n = n + excluded.n;
+        END;
+        CREATE TRIGGER counts_removed_delete AFTER DELETE ON decisions
+        WHEN OLD.removed_at IS NOT NULL
+        BEGIN
+            UPDATE progress_counts SET n = n - 1
+            WHERE user_id = OLD.user_id AND bucket = 'removed';
+        END;
+
+        INSERT INTO progress_counts (user_id, bucket, n)
+        SELECT user_id, CASE WHEN gone THEN 'gone' ELSE ifnull(state, 'undecided') END, count(*)
+        FROM connections GROUP BY 1, 2;
+        INSERT INTO progress_counts (user_id, bucket, n)
+        SELECT user_id, 'removed', count(*) FROM decisions
+        WHERE removed_at IS NOT NULL GROUP BY user_id;
+        """,
+    )

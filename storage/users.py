@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
@@ -59,7 +59,8 @@ def touch_user(
     db: Database, user_id: int, chat_id: int, first_name: str, now: datetime | None = None
 ) -> User:
     """Record that a person wrote to the bot (creating them on first contact)."""
-    stamp = utc_now_iso(now)
+    moment = now or datetime.now(UTC)
+    stamp = utc_now_iso(moment)
     db.execute(
         """
         INSERT INTO users (user_id, chat_id, first_name, created_at, last_seen_at)
@@ -69,8 +70,14 @@ def touch_user(
             first_name = excluded.first_name,
             last_seen_at = excluded.last_seen_at,
             blocked = 0
+        -- Every button press passes here: write only when something changed or a
+        -- minute has gone by, so a press costs one write (its decision), not two.
+        WHERE users.chat_id != excluded.chat_id
+           OR users.first_name != excluded.first_name
+           OR users.blocked
+           OR users.last_seen_at < ?
         """,
-        [user_id, chat_id, first_name, stamp, stamp],
+        [user_id, chat_id, first_name, stamp, stamp, utc_now_iso(moment - timedelta(minutes=1))],
     )
     user = get_user(db, user_id)
     assert user is not None

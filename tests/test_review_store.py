@@ -157,3 +157,50 @@ def test_recent_pace_counts_keep_and_cut(db: Database) -> None:
     for c in review.find(db, ALICE, "example")[:4]:
         review.decide(db, ALICE, c.id, "keep", now=now)
     assert review.recent_pace(db, ALICE, now, days=14) == pytest.approx(4 / 14)
+
+
+def _counted_the_slow_way(db: Database, user_id: int) -> tuple[int, ...]:
+    """Progress recomputed from the rows, to check the trigger-kept counters."""
+    rows = dict(
+        db.execute(
+            "SELECT ifnull(state, 'undecided'), count(*) FROM connections "
+            "WHERE user_id = ? AND gone = 0 GROUP BY 1",
+            [user_id],
+        ).fetchall()
+    )
+    removed = db.execute(
+        "SELECT count(*) FROM decisions WHERE user_id = ? AND removed_at IS NOT NULL", [user_id]
+    ).fetchone()[0]
+    return (sum(rows.values()), rows.get("keep", 0), rows.get("cut", 0), rows.get("skip", 0),
+            rows.get("undecided", 0), removed)  # fmt: skip
+
+
+def test_progress_counters_match_the_rows_through_everything(db: Database) -> None:
+    def check() -> None:
+        p = review.progress(db, ALICE)
+        assert (p.total, p.kept, p.cut, p.skipped, p.undecided, p.removed) == (
+            _counted_the_slow_way(db, ALICE)
+        )
+
+    check()
+    people = review.find(db, ALICE, "example")
+    for c, decision in zip(people, ["cut", "cut", "keep", "skip", "cut"], strict=True):
+        review.decide(db, ALICE, c.id, decision)
+        check()
+    cutlist.mark_removed(db, ALICE, people[0].id)
+    check()
+    review.decide(db, ALICE, people[0].id, "keep")  # a removed cut changed to keep
+    check()
+    review.undo_last(db, ALICE)
+    check()
+    cutlist.mark_removed(db, ALICE, people[1].id)
+    apply_import(db, ALICE, export([person("ann"), person("dee"), person("zoe")]))
+    check()
+    apply_import(db, ALICE, export([person("ann"), person("ben"), person("eve")]))
+    check()
+    db.execute("DELETE FROM users WHERE user_id = ?", [ALICE])
+    assert (
+        db.execute("SELECT count(*) FROM progress_counts WHERE user_id = ?", [ALICE]).fetchone()[0]
+        == 0
+    )
+    assert review.progress(db, BOB).undecided == 2
