@@ -17,6 +17,8 @@ def test_database_file_is_private_and_in_wal_mode(fresh_store: Store) -> None:
     mode = stat.S_IMODE(fresh_store.path.stat().st_mode)
     assert mode == 0o600
     assert fresh_store.journal_mode() == "wal"
+    # FULL: each commit is fsynced before the bot answers the press.
+    assert fresh_store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
 
 
 def test_schema_version_is_recorded(fresh_store: Store) -> None:
