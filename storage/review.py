@@ -332,3 +332,35 @@ def recent_pace(db: Database, user_id: int, now: datetime, days: int = 14) -> fl
         [user_id, since],
     ).fetchone()[0]
     return count / days
+
+
+def press(
+    db: Database,
+    user_id: int,
+    kind: str,
+    connection_id: int,
+    value: str | int | None,
+    order: str = "weakest",
+    now: datetime | None = None,
+) -> tuple[Outcome, CardView]:
+    """One card button, whole: apply it, then load the card to show next.
+
+    decide / undo / reason act on the connection the button names (checked against
+    the presser); view only opens that person's card. One call, so a press costs
+    one hop to the database thread.
+    """
+    show: int | None = None
+    if kind == "decide":
+        outcome = decide(db, user_id, connection_id, str(value), now)
+    elif kind == "undo":
+        outcome = undo(db, user_id, connection_id, int(value or 0))
+        show = connection_id if outcome is Outcome.APPLIED else None
+    elif kind == "reason":
+        outcome = set_reason(db, user_id, connection_id, int(value or 0))
+    elif kind == "view":
+        found = get_connection(db, user_id, connection_id)
+        outcome = Outcome.APPLIED if found and not found.gone else Outcome.MISSING
+        show = connection_id if outcome is Outcome.APPLIED else None
+    else:
+        raise ValueError(f"not a card button: {kind!r}")
+    return outcome, card_view(db, user_id, order, show)

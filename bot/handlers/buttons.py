@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Update
 
@@ -33,7 +34,7 @@ async def button(update: Update, context: KeepcutContext) -> None:
         user = await review.current_user(update, context)
         if action.value != "-":
             await context.store.run(review_store.set_order, user.user_id, str(action.value))
-            user = await review.current_user(update, context)
+            user = replace(user, review_order=str(action.value))
         await review.send_new_card(context, user)
     else:
         await review.card_button(update, context, action)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -60,8 +61,11 @@ async def send_new_card(context: KeepcutContext, user: users.User) -> None:
 
 
 async def current_user(update: Update, context: KeepcutContext) -> users.User:
-    """The person who sent this update (the gate has already recorded them)."""
+    """The person who sent this update, as the gate loaded them for this update."""
     assert update.effective_user
+    user = context.user_data.get("user") if context.user_data is not None else None
+    if isinstance(user, users.User) and user.user_id == update.effective_user.id:
+        return user
     user = await context.store.run(users.get_user, update.effective_user.id)
     assert user is not None
     return user
@@ -76,7 +80,7 @@ async def review_command(update: Update, context: KeepcutContext) -> None:
             await update.effective_message.reply_text(texts.BAD_ORDER)  # type: ignore[union-attr]
             return
         await context.store.run(review.set_order, user.user_id, order)
-        user = await current_user(update, context)
+        user = replace(user, review_order=order)
     await send_new_card(context, user)
 
 
@@ -115,30 +119,26 @@ async def find_command(update: Update, context: KeepcutContext) -> None:
 async def card_button(update: Update, context: KeepcutContext, action: Action) -> None:
     """Keep / Cut / Skip / Undo / reason / view: commit first, then answer, then redraw."""
     query = update.callback_query
-    assert query and query.message
+    assert query and query.message and action.connection_id is not None
     user = await current_user(update, context)
-    store, uid, cid = context.store, user.user_id, action.connection_id
-    assert cid is not None
-    show_id: int | None = None
-    if action.kind == "decide":
-        outcome = await store.run(review.decide, uid, cid, str(action.value))
-        toast = texts.TOAST[str(action.value)] if outcome is Outcome.APPLIED else None
-    elif action.kind == "undo":
-        outcome = await store.run(review.undo, uid, cid, int(action.value or 0))
-        toast = texts.TOAST_UNDONE if outcome is Outcome.APPLIED else texts.TOAST_STALE
-        if outcome is Outcome.APPLIED:
-            show_id = cid
-    elif action.kind == "reason":
-        outcome = await store.run(review.set_reason, uid, cid, int(action.value or 0))
-        toast = texts.REASON_NOTED.format(reason=texts.REASONS.get(int(action.value or 0), ""))
-    else:  # view
-        found = await store.run(review.get_connection, uid, cid)
-        outcome = Outcome.APPLIED if found and not found.gone else Outcome.MISSING
-        show_id = cid if outcome is Outcome.APPLIED else None
-        toast = None
+    outcome, view = await context.store.run(
+        review.press, user.user_id, action.kind, action.connection_id, action.value,
+        user.review_order,
+    )  # fmt: skip
+    await answer_quietly(query, _toast(action, outcome))
+    await show_card(context, user, view, query.message.message_id)
+
+
+def _toast(action: Action, outcome: Outcome) -> str | None:
+    """The short answer to a press: what happened, or why nothing did."""
     if outcome is Outcome.MISSING:
-        toast = texts.TOAST_GONE
-    elif outcome is Outcome.UNCHANGED and action.kind in ("decide", "reason"):
-        toast = texts.TOAST_UNCHANGED
-    await answer_quietly(query, toast)
-    await show_card(context, user, await _view(context, user, show_id), query.message.message_id)
+        return texts.TOAST_GONE
+    if action.kind == "undo":
+        return texts.TOAST_UNDONE if outcome is Outcome.APPLIED else texts.TOAST_STALE
+    if outcome is Outcome.UNCHANGED:
+        return texts.TOAST_UNCHANGED
+    if action.kind == "decide":
+        return texts.TOAST[str(action.value)]
+    if action.kind == "reason":
+        return texts.REASON_NOTED.format(reason=texts.REASONS.get(int(action.value or 0), ""))
+    return None
