@@ -36,10 +36,10 @@ What is measured
    Both use the same Defaults (HTML parse mode, no link previews) and long polling
    (poll_interval=0, timeout=1). Concurrency: keepcut runs its own
    PerPersonUpdateProcessor (bot/updates.py); the bare bot uses concurrent_updates(True).
-   keepcut also runs the rate limiter build_application installs, which caps the
-   requests carrying a chat_id (edits included) at about 30 a second for the whole
-   bot; so a third row runs the bare bot with an unused copy of that same limiter, to
-   tell the limiter's share from keepcut's own work. The labels name the update
+   keepcut also runs the rate limiter build_application installs (bot/ratelimit.py:
+   new messages paced per chat and about 30 a second in all; edits pass unpaced), so
+   a third row runs the bare bot with a copy of that same limiter, to tell the
+   limiter's share from keepcut's own work. The labels name the update
    processor and limiter classes actually found in the running application.
    Figures: median and p90 per press in milliseconds, and keepcut/bare ratios.
    Target: median ratio keepcut/bare at most 1.25.

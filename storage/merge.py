@@ -145,6 +145,7 @@ def apply_import(
             "UPDATE connections SET last_import_id = ? WHERE user_id = ? AND gone = 0",
             [import_id, user_id],
         )
+        recount(db, user_id)
         new, gone, returned = len(changes.inserts), len(gone_ids), changes.returned
         total, undecided = db.execute(
             "SELECT count(*), count(*) FILTER (WHERE state IS NULL OR state = 'skip') "
@@ -181,6 +182,19 @@ def apply_import(
         total=total,
         undecided=undecided,
         has_signals=parsed.has_extra_files,
+    )
+
+
+def recount(db: Database, user_id: int) -> None:
+    """Recompute a person's progress counters from their rows (after an import)."""
+    db.execute("DELETE FROM progress_counts WHERE user_id = ? AND bucket != 'removed'", [user_id])
+    db.execute(
+        """
+        INSERT INTO progress_counts (user_id, bucket, n)
+        SELECT user_id, CASE WHEN gone THEN 'gone' ELSE ifnull(state, 'undecided') END, count(*)
+        FROM connections WHERE user_id = ? GROUP BY 1, 2
+        """,
+        [user_id],
     )
 
 
