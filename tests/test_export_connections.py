@@ -17,11 +17,7 @@ from storage.export import (
     ParsedExport,
     read_export,
 )
-
-try:
-    import export_samples as samples
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests import export_samples as samples
+from tests import export_samples as samples
 
 TODAY = samples.TODAY
 PEOPLE = samples.PEOPLE

@@ -7,11 +7,7 @@ import gzip
 import pytest
 
 from storage.export import ExportError, ExportProblem, read_export
-
-try:
-    import export_samples as samples
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests import export_samples as samples
+from tests import export_samples as samples
 
 P = ExportProblem
 

@@ -10,11 +10,7 @@ import zipfile
 import pytest
 
 from storage.export import MAX_SIGNAL_BYTES, Invitation, ParsedExport, Signals, read_export
-
-try:
-    import export_samples as samples
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests import export_samples as samples
+from tests import export_samples as samples
 
 D = datetime.date
 ADA, ZOE, BJORN, CHIDI, EVE = (
