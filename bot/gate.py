@@ -26,6 +26,9 @@ async def gate(update: Update, context: KeepcutContext) -> None:
         log.info("refused update %s from user outside the allow-list", update.update_id)
         await _refuse(update)
         raise ApplicationHandlerStop
+    if update.edited_message:
+        # Editing an old message is not a new request; answering it again would confuse.
+        raise ApplicationHandlerStop
     if update.my_chat_member:
         blocked = update.my_chat_member.new_chat_member.status == ChatMember.BANNED
         await context.store.run(users.set_blocked, user.id, blocked)

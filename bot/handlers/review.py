@@ -41,10 +41,13 @@ async def show_card(
     """Put the card on screen in `message_id` (or a new message) and remember it."""
     text, markup = cards.render(view, today_for(user))
     shown = await edit_or_send(context.bot, user.chat_id, message_id, text, markup)
-    if message_id is not None and user.card_message_id not in (None, shown):
-        # A press on an older card moved the card here; the other copy goes quiet.
-        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)  # type: ignore[arg-type]
-    if shown != user.card_message_id:
+    if user.card_message_id is not None and user.card_message_id != shown:
+        # One live card: the previous one loses its buttons (after the new one is
+        # shown, so the person never waits for this edit). Its buttons would still
+        # act on their own person, but two live cards confuse.
+        await context.store.run(users.set_card_message, user.user_id, shown)
+        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)
+    elif user.card_message_id is None:
         await context.store.run(users.set_card_message, user.user_id, shown)
 
 
@@ -54,9 +57,6 @@ async def send_new_card(context: KeepcutContext, user: users.User) -> None:
     if view.progress.total == 0:
         await context.bot.send_message(user.chat_id, texts.NOTHING_TO_REVIEW)
         return
-    if user.card_message_id is not None:
-        # The old card would still work, but one live card is less confusing.
-        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)
     await show_card(context, user, view, None)
 
 
@@ -91,8 +91,6 @@ async def undo_command(update: Update, context: KeepcutContext) -> None:
     if connection is None:
         await update.effective_message.reply_text(texts.NOTHING_TO_UNDO)  # type: ignore[union-attr]
         return
-    if user.card_message_id is not None:
-        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)
     await show_card(context, user, await _view(context, user, connection.id), None)
 
 
