@@ -184,3 +184,49 @@ async def test_hostile_names_render_correctly(server: TelegramServer, bot: Keepc
     document = await alice.next_message()
     rows = list(csv.reader(io.StringIO(document.document.data.decode("utf-8-sig"))))  # type: ignore[union-attr]
     assert rows[1][2] == "'=cmd|' /C calc'!A0"
+
+
+async def test_removed_button_updates_the_list_and_the_stats(
+    server: TelegramServer, bot: KeepcutApp
+) -> None:
+    alice = server.user(ALICE, "Alice")
+    card = await imported(alice, people(3))
+    for _ in range(3):
+        card = await tap(alice, card, texts.BUTTON_CUT)
+    await alice.send("/cutlist")
+    await alice.next_message()
+    batch = await alice.next_message()
+    first = batch.buttons()[1]
+    assert first.text == texts.BUTTON_REMOVED
+    press = await alice.press_data(batch, first.callback_data)  # type: ignore[arg-type]
+    await alice.wait_for_answer(press)
+    assert press.text == texts.TOAST_MARKED_REMOVED
+    batch = await alice.wait_for_edit(batch)
+    assert batch.buttons()[1].text == texts.BUTTON_IS_REMOVED
+    assert batch.buttons()[3].text == texts.BUTTON_REMOVED
+    again = await alice.press_data(batch, first.callback_data)  # type: ignore[arg-type]
+    await alice.wait_for_answer(again)
+    assert again.text == texts.TOAST_ALREADY_REMOVED
+    await alice.next_message()  # what comes next
+    await alice.next_message()  # the CSV
+    await alice.send("/stats")
+    assert "(removed on LinkedIn: 1)" in (await alice.next_message()).text
+
+
+async def test_undo_command_and_review_orders(server: TelegramServer, bot: KeepcutApp) -> None:
+    alice = server.user(ALICE, "Alice")
+    card = await imported(alice, people(4))
+    await alice.send("/undo")
+    assert (await alice.next_message()).text == texts.NOTHING_TO_UNDO
+    first = name_on(card)
+    card = await tap(alice, card, texts.BUTTON_KEEP)
+    await alice.send("/undo")
+    again = await alice.next_message()
+    assert name_on(again) == first
+    card = await alice.wait_for_edit(card)
+    assert card.buttons() == [], "the older card went quiet"
+    await alice.send("/review newest")
+    newest = await alice.next_message()
+    assert name_on(newest) == "Person003 Example"  # connected 2013, the latest of four
+    await alice.send("/review sideways")
+    assert (await alice.next_message()).text == texts.BAD_ORDER
