@@ -9,6 +9,7 @@ import pytest
 from bot import texts
 from bot.context import KeepcutApp
 from storage import review
+from tests import export_samples as samples
 from tests.e2e_files import Person, connections_csv, export_zip, people, traversal_zip, zip_bomb
 from tests.telegram_server import TelegramServer
 from tests.user import BotMessage, TelegramUser
@@ -127,3 +128,27 @@ async def test_photo_and_sticker_get_hints(server: TelegramServer, bot: KeepcutA
     me = server.user(ME, "Ada")
     await me.send("just text")
     assert "as a file" in (await me.next_message()).text
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (samples.excel_resave(), "Connections.csv"),
+        (samples.excel_resave(delimiter=";", date_format=samples.dotted_date), "Connections.csv"),
+        (samples.excel_resave(encoding="utf-16", delimiter="\t"), "Connections.txt"),
+        (samples.old_connections(), "Connections.csv"),
+        (samples.connections_2018(), "Connections.csv"),
+        (
+            samples.export_zip(
+                samples.current_connections(), folder="Export", signals=samples.all_signal_files()
+            ),
+            "Complete_LinkedInDataExport.zip",
+        ),
+    ],
+)
+async def test_real_world_variants_import_through_the_bot(
+    server: TelegramServer, bot: KeepcutApp, data: bytes, name: str
+) -> None:
+    me = server.user(ME, "Ada")
+    reply = await upload(me, data, name, "text/csv")
+    assert f"Read {len(samples.PEOPLE)} connections" in reply.text, reply.text
