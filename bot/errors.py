@@ -6,10 +6,12 @@ import logging
 from contextlib import suppress
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import KeepcutContext
+from bot.telegram_io import is_blocked
+from storage import users
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +19,14 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: KeepcutContext) -> None:
     """Log the failure with its update id; apologise in the chat without details."""
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("failure while handling update %s", update_id, exc_info=context.error)
+    error = context.error
+    if isinstance(error, Forbidden) and is_blocked(error):
+        # Not a failure of ours: the person blocked the bot. Stop writing to them.
+        if isinstance(update, Update) and update.effective_user:
+            await context.store.run(users.set_blocked, update.effective_user.id, True)
+        log.info("update %s: the person has blocked the bot", update_id)
+        return
+    log.error("failure while handling update %s", update_id, exc_info=error)
     if not isinstance(update, Update):
         return
     # Best effort: the apology itself may fail (blocked bot, network down, flood).

@@ -127,3 +127,15 @@ async def test_blocking_and_unblocking_is_recorded(
     await server.wait_for(
         lambda: store.db.execute("SELECT blocked FROM users").fetchone()[0] == 0, 5
     )
+
+
+async def test_blocked_send_marks_the_person_blocked_quietly(
+    server: TelegramServer, bot: KeepcutApp
+) -> None:
+    alice = server.user(1001, "Alice")
+    alice.block(notify=False)  # Telegram has not told the bot yet
+    await alice.send("/help")
+    store = bot.bot_data["store"]
+    await server.wait_for(
+        lambda: store.db.execute("SELECT blocked FROM users").fetchone() == (1,), 5
+    )
