@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from storage.review import CONNECTION_COLUMNS, Connection
+from storage.review import CONNECTION_COLUMNS, Connection, signals_known
 from storage.users import utc_now_iso
 
 DEFAULT_DAILY = 25
@@ -117,12 +117,7 @@ def pending_invitations(
 
     The first value says whether any import carried Invitations.csv at all.
     """
-    has_file = (
-        db.execute(
-            "SELECT 1 FROM imports WHERE user_id = ? AND has_signals = 1 LIMIT 1", [user_id]
-        ).fetchone()
-        is not None
-    )
+    has_file = signals_known(db, user_id)
     rows = db.execute(
         """
         SELECT p.name, p.url, p.sent_on FROM pending_invitations p
