@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlite_utils import Database
 
@@ -23,29 +23,26 @@ class Batch:
     total_cut: int
 
 
-def _day_start_utc(today: date, tz_offset: timedelta) -> str:
-    """The UTC timestamp at which the person's `today` began."""
-    start = datetime(today.year, today.month, today.day) - tz_offset
-    return start.isoformat(timespec="seconds") + "+00:00"
-
-
 def take_batch(
     db: Database,
     user_id: int,
     daily: int = DEFAULT_DAILY,
     everything: bool = False,
     now: datetime | None = None,
-    tz_offset: timedelta = timedelta(0),
+    zone: tzinfo = UTC,
 ) -> Batch:
-    """Links still outstanding plus today's new ones (at most `daily` new per day)."""
-    stamp = utc_now_iso(now)
-    current = datetime.fromisoformat(stamp)
-    local_today = (current + tz_offset).date()
+    """Links still outstanding plus today's new ones (at most `daily` new per day).
+
+    "Today" starts at midnight in the person's time zone `zone`.
+    """
+    moment = now or datetime.now(UTC)
+    stamp = utc_now_iso(moment)
+    midnight = moment.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     with db.atomic():
         handed_today = db.execute(
             "SELECT count(*) FROM decisions WHERE user_id = ? AND decision = 'cut' "
             "AND link_sent_at >= ?",
-            [user_id, _day_start_utc(local_today, tz_offset)],
+            [user_id, utc_now_iso(midnight)],
         ).fetchone()[0]
         quota = -1 if everything else max(0, daily - handed_today)
         db.execute(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import datetime, timedelta
 
 from telegram import InputFile, Update
 from telegram.constants import ChatAction
@@ -19,16 +18,11 @@ from storage import cutlist, users
 log = logging.getLogger(__name__)
 
 
-def _utc_offset(user: users.User) -> timedelta:
-    """The person's current offset from UTC (their day starts at local midnight)."""
-    return datetime.now(user.zone).utcoffset() or timedelta(0)
-
-
 async def send_cutlist(context: KeepcutContext, user: users.User, everything: bool) -> None:
     """Send today's batch of removal links, then the whole list as a CSV file."""
     chat = user.chat_id
     batch = await context.store.run(
-        cutlist.take_batch, user.user_id, user.daily_links, everything, None, _utc_offset(user)
+        cutlist.take_batch, user.user_id, user.daily_links, everything, zone=user.zone
     )
     if batch.total_cut == 0:
         await context.bot.send_message(chat, texts.CUTLIST_EMPTY)
