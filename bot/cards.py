@@ -87,8 +87,8 @@ def card_text(view: CardView, today: date) -> str:
     if c is None:
         return texts.all_done(p)
     lines = [f"<b>{clip(c.full_name, MAX_NAME)}</b>"]
-    if headline(c):
-        lines.append(headline(c))
+    if where := headline(c):
+        lines.append(where)
     if c.connected_on:
         lines.append(
             f"📅 Connected {texts.month_year(c.connected_on)} · {texts.ago(c.connected_on, today)}"

@@ -55,7 +55,8 @@ def ids_in_keyboard(markup: InlineKeyboardMarkup | None) -> list[int]:
     ids: list[int] = []
     for row in markup.inline_keyboard if markup else ():
         for button in row:
-            action = callbacks.parse(button.callback_data if button.callback_data else None)  # type: ignore[arg-type]
+            data = button.callback_data
+            action = callbacks.parse(data if isinstance(data, str) else None)
             if action and action.kind == "removed" and action.connection_id is not None:
                 ids.append(action.connection_id)
     return ids

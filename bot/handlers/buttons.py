@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from telegram import Update
 
@@ -11,7 +10,6 @@ from bot import callbacks, texts
 from bot.context import KeepcutContext
 from bot.handlers import cutlist, review
 from bot.telegram_io import answer_quietly
-from storage import review as review_store
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +31,7 @@ async def button(update: Update, context: KeepcutContext) -> None:
         await answer_quietly(query)
         user = await review.current_user(update, context)
         if action.value != "-":
-            await context.store.run(review_store.set_order, user.user_id, str(action.value))
-            user = replace(user, review_order=str(action.value))
+            user = await review.with_order(context, user, str(action.value))
         await review.send_new_card(context, user)
     else:
         await review.card_button(update, context, action)

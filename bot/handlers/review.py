@@ -71,6 +71,12 @@ async def current_user(update: Update, context: KeepcutContext) -> users.User:
     return user
 
 
+async def with_order(context: KeepcutContext, user: users.User, order: str) -> users.User:
+    """Save the card order the person chose; return them with it."""
+    await context.store.run(review.set_order, user.user_id, order)
+    return replace(user, review_order=order)
+
+
 async def review_command(update: Update, context: KeepcutContext) -> None:
     """/review [weakest|oldest|newest]: continue where the person left off."""
     user = await current_user(update, context)
@@ -79,8 +85,7 @@ async def review_command(update: Update, context: KeepcutContext) -> None:
         if order not in review.ORDERS:
             await update.effective_message.reply_text(texts.BAD_ORDER)  # type: ignore[union-attr]
             return
-        await context.store.run(review.set_order, user.user_id, order)
-        user = replace(user, review_order=order)
+        user = await with_order(context, user, order)
     await send_new_card(context, user)
 
 
