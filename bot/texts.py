@@ -130,14 +130,12 @@ NO_SIGNAL_FILES = (
     "Send the full archive for those hints."
 )
 WHY_EARLY = "Shown early: no interaction in your export."
-DECIDED_ALREADY = {"keep": "You kept {name}.", "cut": "You cut {name}.", "skip": "Skipped."}
 REASON_PROMPT = "Why cut {name}? (optional)"
 REASON_NOTED = "Noted: {reason}"
 UNKNOWN_DATE = "Connected: date not in export"
 
 TOAST = {"keep": "Kept", "cut": "Cut", "skip": "Skipped — it comes back at the end"}
 TOAST_UNDONE = "Undone"
-TOAST_NOTHING_TO_UNDO = "Nothing to undo"
 TOAST_GONE = "That person is no longer in your data."
 TOAST_STALE = "That button is out of date."
 TOAST_UNCHANGED = "Already saved"

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlite_utils import Database
 
 from storage.text import fold
-from storage.users import utc_now_iso
+from storage.users import DEFAULT_TARGET, utc_now_iso
 
 ORDERS = ("weakest", "oldest", "newest")
 DECISIONS = ("keep", "cut", "skip")
@@ -182,7 +182,7 @@ def progress(db: Database, user_id: int) -> Progress:
         skipped=skipped,
         undecided=undecided,
         removed=counts.get("removed", 0),
-        target=target_row[0] if target_row else 500,
+        target=target_row[0] if target_row else DEFAULT_TARGET,
     )
 
 
