@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlite_utils import Database
 
-from storage import review, users
+from storage import decisions, search, users
 from storage.export import read_export
 from storage.merge import apply_import
 from storage.store import Store
@@ -150,8 +150,8 @@ def main() -> None:
         def prepared_reimport(i: int) -> Store:
             store = new_store(i, "re")
             our_import(first, store)
-            for n, c in enumerate(review.find(store.db, 1, "person1", limit=400)):
-                review.decide(store.db, 1, c.id, "cut" if n % 5 == 0 else "keep")
+            for n, c in enumerate(search.find(store.db, 1, "person1", limit=400)):
+                decisions.decide(store.db, 1, c.id, "cut" if n % 5 == 0 else "keep")
             return store
 
         again = timed(runs, prepared_reimport, lambda s: our_import(changed, s))

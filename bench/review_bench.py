@@ -13,9 +13,9 @@ What is measured
    people with 2,000 connections each and one person with 30,000 (about 30% of the
    connections carry messages/endorsements/recommendations, so the weakest-first queue
    has a realistic shape). Then, for the 30,000 person, each press does what the
-   button handler asks of the store and the renderer: storage.review.decide (commit the
-   decision), storage.review.card_view (pick the next card, progress, undo target) and
-   bot.cards.render (text and keyboard). 5,000 presses, roughly 55% keep, 35% cut,
+   button handler asks of the store and the renderer: storage.decisions.decide (commit the
+   decision), storage.cards.card_view (pick the next card, progress, undo target) and
+   bot.render.cards.render (text and keyboard). 5,000 presses, roughly 55% keep, 35% cut,
    10% skip; the same for one 2,000 person (1,500 presses, three quarters of their
    network). Calls are synchronous, in this thread, with no event loop: this is the
    work the bot's database thread and the handler do per press, without Telegram.
@@ -102,10 +102,12 @@ from telegram.ext import (
     Defaults,
 )
 
-from bot import cards, texts
+from bot import texts
 from bot.app import build_application, post_init
 from bot.config import Settings
-from storage import review, users
+from bot.render import cards
+from storage import decisions, users
+from storage.cards import card_view
 from storage.export import Signals
 from storage.merge import apply_import
 from storage.store import Store
@@ -263,7 +265,7 @@ def press_series(
     """Time decide + card_view + render, press after press, for one person."""
     today = date.today()
     order = "weakest"
-    view = review.card_view(db, user_id, order)
+    view = card_view(db, user_id, order)
     cards.render(view, today)
     result = Latencies(label)
     for _ in range(presses):
@@ -272,8 +274,8 @@ def press_series(
             break
         action = rng.choices(ACTIONS, ACTION_WEIGHTS)[0]
         started = time.perf_counter()
-        review.decide(db, user_id, connection.id, action)
-        view = review.card_view(db, user_id, order)
+        decisions.decide(db, user_id, connection.id, action)
+        view = card_view(db, user_id, order)
         cards.render(view, today)
         result.samples_ms.append((time.perf_counter() - started) * 1000)
     return result

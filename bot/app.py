@@ -13,6 +13,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    JobQueue,
     MessageHandler,
     TypeHandler,
     filters,
@@ -23,9 +24,9 @@ from bot.config import Settings
 from bot.context import KeepcutApp, KeepcutContext
 from bot.errors import on_error
 from bot.gate import gate
-from bot.handlers import buttons, cutlist, review, start, stats, upload
-from bot.imports import ImportTracker
+from bot.handlers import buttons, cutlist, hints, review, start, stats, upload
 from bot.ratelimit import ChatRateLimiter
+from bot.running_imports import RunningImports
 from bot.updates import PerPersonUpdateProcessor
 from storage.store import Store
 
@@ -40,6 +41,7 @@ def build_application(settings: Settings, store: Store | None = None) -> Keepcut
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .context_types(ContextTypes(context=KeepcutContext))
+        .job_queue(JobQueue[KeepcutContext]())
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -55,7 +57,7 @@ def build_application(settings: Settings, store: Store | None = None) -> Keepcut
     )
     app.bot_data["settings"] = settings
     app.bot_data["store"] = store or Store(settings.db_path)
-    app.bot_data["imports"] = ImportTracker()
+    app.bot_data["imports"] = RunningImports()
     register_handlers(app)
     return app
 
@@ -80,11 +82,11 @@ def register_handlers(app: KeepcutApp) -> None:
     # Uploads and everything else a person might send; commands first, so these
     # catch-alls only see what no command handler above took.
     app.add_handler(MessageHandler(filters.Document.ALL, upload.document))
-    app.add_handler(MessageHandler(filters.PHOTO, upload.photo))
-    app.add_handler(MessageHandler(filters.COMMAND, upload.unknown_command))
-    app.add_handler(MessageHandler(filters.TEXT, upload.text))
+    app.add_handler(MessageHandler(filters.PHOTO, hints.photo))
+    app.add_handler(MessageHandler(filters.COMMAND, hints.unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT, hints.text))
     anything_else = filters.ATTACHMENT | filters.Sticker.ALL | filters.LOCATION
-    app.add_handler(MessageHandler(anything_else, upload.other_media))
+    app.add_handler(MessageHandler(anything_else, hints.other_media))
 
     app.add_error_handler(on_error)
 

@@ -1,12 +1,12 @@
 """The callback-data grammar: every button's data, built and parsed in one place.
 
-    d:<id>:<k|c|s>   decide keep / cut / skip for connection <id>
-    u:<id>:<seq>     undo decision number <seq> (which was about connection <id>)
-    r:<id>:<1-5>     tag the cut of connection <id> with reason 1-5
-    v:<id>           show connection <id>'s card (from /find)
-    x:<id>           mark connection <id> as removed on LinkedIn (cut list)
-    go:<order>       start or continue the review (weakest | oldest | newest | -)
-    cl               show the cut list
+    d:<id>:<k|c|s>   Decide: keep / cut / skip connection <id>
+    u:<id>:<seq>     Undo: decision number <seq> (which was about connection <id>)
+    r:<id>:<1-5>     Reason: tag the cut of connection <id> with reason 1-5
+    v:<id>           View: show connection <id>'s card (from /find)
+    x:<id>           Removed: connection <id> was removed on LinkedIn (cut list)
+    go:<order>       StartReview: start or continue (weakest | oldest | newest | - = saved)
+    cl               ShowCutList
 
 Ids are the connections table's integer keys; every handler checks them against
 the presser's own user id, so copied or forged data reaches nobody else's rows.
@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import assert_never, cast
+
+from telegram import InlineKeyboardButton
+
+from storage.records import Decision, Order
 
 MAX_BYTES = 64
 
-_DECISION_CODES = {"keep": "k", "cut": "c", "skip": "s"}
-_DECISIONS = {code: name for name, code in _DECISION_CODES.items()}
-_ORDERS = {"weakest", "oldest", "newest", "-"}
+_DECISION_CODES: dict[Decision, str] = {"keep": "k", "cut": "c", "skip": "s"}
+_DECISIONS: dict[str, Decision] = {code: name for name, code in _DECISION_CODES.items()}
 
 _PATTERN = re.compile(
     r"^(?:"
@@ -39,51 +43,86 @@ _PATTERN = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class Action:
-    """A parsed button press: what to do, to whom, with which argument."""
+class Decide:
+    """Keep, cut or skip one person."""
 
-    kind: str  # "decide" | "undo" | "reason" | "view" | "removed" | "review" | "cutlist"
-    connection_id: int | None = None
-    value: str | int | None = None
-
-
-def decide(connection_id: int, decision: str) -> str:
-    """Data for Keep / Cut / Skip on one person."""
-    return f"d:{connection_id}:{_DECISION_CODES[decision]}"
+    connection_id: int
+    decision: Decision
 
 
-def undo(connection_id: int, seq: int) -> str:
-    """Data for Undo of one exact decision."""
-    return f"u:{connection_id}:{seq}"
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """Take back exactly decision number `seq`, which was about this person."""
+
+    connection_id: int
+    seq: int
 
 
-def reason(connection_id: int, number: int) -> str:
-    """Data for tagging a cut with a reason."""
-    return f"r:{connection_id}:{number}"
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Tag the cut of this person with one of the five reasons."""
+
+    connection_id: int
+    reason: int
 
 
-def view(connection_id: int) -> str:
-    """Data for opening one person's card."""
-    return f"v:{connection_id}"
+@dataclass(frozen=True, slots=True)
+class View:
+    """Open this person's card (a /find result)."""
+
+    connection_id: int
 
 
-def removed(connection_id: int) -> str:
-    """Data for "Removed ✓" in the cut list."""
-    return f"x:{connection_id}"
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """This cut person has been removed on LinkedIn."""
+
+    connection_id: int
 
 
-def review(order: str = "-") -> str:
-    """Data for starting or continuing the review ("-" keeps the saved order)."""
-    if order not in _ORDERS:
-        raise ValueError(order)
-    return f"go:{order}"
+@dataclass(frozen=True, slots=True)
+class StartReview:
+    """Start or continue the review; `order` None keeps the saved order."""
+
+    order: Order | None = None
 
 
-CUTLIST = "cl"
+@dataclass(frozen=True, slots=True)
+class ShowCutList:
+    """Send the cut list."""
+
+
+Action = Decide | Undo | Reason | View | Removed | StartReview | ShowCutList
+
+
+def encode(action: Action) -> str:
+    """The callback data for a button that triggers `action`."""
+    match action:
+        case Decide(connection_id, decision):
+            return f"d:{connection_id}:{_DECISION_CODES[decision]}"
+        case Undo(connection_id, seq):
+            return f"u:{connection_id}:{seq}"
+        case Reason(connection_id, reason):
+            return f"r:{connection_id}:{reason}"
+        case View(connection_id):
+            return f"v:{connection_id}"
+        case Removed(connection_id):
+            return f"x:{connection_id}"
+        case StartReview(order):
+            return f"go:{order or '-'}"
+        case ShowCutList():
+            return "cl"
+        case _:
+            assert_never(action)
+
+
+def button(text: str, action: Action) -> InlineKeyboardButton:
+    """An inline button labelled `text` that triggers `action`."""
+    return InlineKeyboardButton(text, callback_data=encode(action))
 
 
 def parse(data: str | None) -> Action | None:
-    """Parse button data; None for anything not made by this module."""
+    """Parse button data; None for anything not made by `encode`."""
     if not data or len(data.encode("utf-8")) > MAX_BYTES:
         return None
     match = _PATTERN.match(data)
@@ -91,15 +130,16 @@ def parse(data: str | None) -> Action | None:
         return None
     g = match.groupdict()
     if g["d_id"]:
-        return Action("decide", int(g["d_id"]), _DECISIONS[g["d_code"]])
+        return Decide(int(g["d_id"]), _DECISIONS[g["d_code"]])
     if g["u_id"]:
-        return Action("undo", int(g["u_id"]), int(g["u_seq"]))
+        return Undo(int(g["u_id"]), int(g["u_seq"]))
     if g["r_id"]:
-        return Action("reason", int(g["r_id"]), int(g["r_reason"]))
+        return Reason(int(g["r_id"]), int(g["r_reason"]))
     if g["v_id"]:
-        return Action("view", int(g["v_id"]))
+        return View(int(g["v_id"]))
     if g["x_id"]:
-        return Action("removed", int(g["x_id"]))
+        return Removed(int(g["x_id"]))
     if g["go_order"]:
-        return Action("review", None, g["go_order"])
-    return Action("cutlist")
+        order = g["go_order"]
+        return StartReview(None if order == "-" else cast(Order, order))
+    return ShowCutList()

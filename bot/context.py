@@ -1,20 +1,26 @@
-"""The handlers' context: typed access to the store and settings."""
+"""The handlers' context: typed access to the store, settings and the person writing."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.config import Settings
+from bot.running_imports import RunningImports
 from storage.store import Store
+from storage.users import User
 
-if TYPE_CHECKING:
-    from bot.imports import ImportTracker
+_PERSON = "person"
 
 
-class KeepcutContext(CallbackContext[ExtBot, dict, dict, dict]):
-    """CallbackContext with the store, settings and running imports as attributes."""
+# The bot's ExtBot is parametrised by its rate limiter's argument type (bot.ratelimit).
+Bot = ExtBot[int]
+Data = dict[Any, Any]
+
+
+class KeepcutContext(CallbackContext[Bot, Data, Data, Data]):
+    """CallbackContext with the store, settings, running imports and the person."""
 
     @property
     def store(self) -> Store:
@@ -27,9 +33,24 @@ class KeepcutContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.application.bot_data["settings"]
 
     @property
-    def imports(self) -> ImportTracker:
+    def imports(self) -> RunningImports:
         """Which people have an import running right now."""
         return self.application.bot_data["imports"]
 
+    @property
+    def person(self) -> User:
+        """The person who sent this update, as the gate loaded them (or last saved)."""
+        user = self.user_data.get(_PERSON) if self.user_data is not None else None
+        if not isinstance(user, User):
+            raise LookupError("the gate has not loaded the person for this update")
+        return user
 
-KeepcutApp = Application[ExtBot, KeepcutContext, dict, dict, dict, object]
+    @person.setter
+    def person(self, user: User) -> None:
+        """Remember the person as they now are (after a setting changed)."""
+        if self.user_data is None:
+            raise LookupError("this update has no person")
+        self.user_data[_PERSON] = user
+
+
+KeepcutApp = Application[Bot, KeepcutContext, Data, Data, Data, JobQueue[KeepcutContext]]

@@ -34,8 +34,8 @@ async def gate(update: Update, context: KeepcutContext) -> None:
         await context.store.run(users.set_blocked, user.id, blocked)
         log.info("user %s %s the bot", user.id, "blocked" if blocked else "unblocked")
         raise ApplicationHandlerStop
-    # Handlers read the person from here: one database hop per update, not two.
-    context.user_data["user"] = await context.store.run(
+    # Handlers read the person from here (context.person): one hop per update, not two.
+    context.person = await context.store.run(
         users.touch_user, user.id, chat.id, user.first_name or ""
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from bot.progress import Projection
+from bot.forecast import Projection
 from storage.export import ExportProblem
 from storage.merge import ImportSummary
-from storage.review import Connection, Progress
+from storage.records import Connection, Progress
 
 # The command menu: (command, description) in the order people see it.
 COMMANDS: list[tuple[str, str]] = [

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 from sqlite_utils import Database
 
-from storage.review import CONNECTION_COLUMNS, Connection, signals_known
+from storage.records import CONNECTION_COLUMNS, Connection
 from storage.users import utc_now_iso
 
 DEFAULT_DAILY = 25
+MAX_IDS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,25 @@ class Batch:
     remaining: int  # cut, not removed, and not handed out yet after this batch
     removed: int
     total_cut: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedMark:
+    """What a Removed ✓ press found, and the cut-list message's people redrawn."""
+
+    found: bool  # the person is one of the presser's cuts
+    already: bool  # they had been marked removed before this press
+    people: list[Connection]
+
+
+def _cuts(db: Database, user_id: int, where: str = "", params: list[Any] | None = None) -> list:
+    """Rows of this person's cuts (CONNECTION_COLUMNS) matching `where`, in cut order."""
+    return db.execute(
+        f"SELECT {CONNECTION_COLUMNS} FROM decisions d "
+        "JOIN connections c ON c.id = d.connection_id "
+        f"WHERE d.user_id = ? AND d.decision = 'cut' {where} ORDER BY d.seq",
+        [user_id, *(params or [])],
+    ).fetchall()
 
 
 def take_batch(
@@ -58,13 +79,9 @@ def take_batch(
             """,
             [stamp, user_id, quota],
         )
-        rows = db.execute(
-            f"SELECT {CONNECTION_COLUMNS} FROM decisions d "
-            "JOIN connections c ON c.id = d.connection_id "
-            "WHERE d.user_id = ? AND d.decision = 'cut' AND d.removed_at IS NULL "
-            "AND d.link_sent_at IS NOT NULL AND c.gone = 0 ORDER BY d.seq",
-            [user_id],
-        ).fetchall()
+        rows = _cuts(
+            db, user_id, "AND d.removed_at IS NULL AND d.link_sent_at IS NOT NULL AND c.gone = 0"
+        )
         remaining, removed, total = db.execute(
             "SELECT count(*) FILTER (WHERE d.removed_at IS NULL AND d.link_sent_at IS NULL "
             "AND c.gone = 0), count(*) FILTER (WHERE d.removed_at IS NOT NULL), count(*) "
@@ -87,65 +104,42 @@ def mark_removed(
     return cursor.rowcount == 1
 
 
+def press_removed(
+    db: Database,
+    user_id: int,
+    connection_id: int,
+    shown_ids: list[int],
+    now: datetime | None = None,
+) -> RemovedMark:
+    """Removed ✓, whole: mark the cut removed and reload the people its message shows."""
+    with db.atomic():
+        row = db.execute(
+            "SELECT removed_at FROM decisions "
+            "WHERE connection_id = ? AND user_id = ? AND decision = 'cut'",
+            [connection_id, user_id],
+        ).fetchone()
+        if row is None:
+            return RemovedMark(found=False, already=False, people=[])
+        mark_removed(db, user_id, connection_id, now)
+        people = cuts_by_id(db, user_id, shown_ids)
+    return RemovedMark(found=True, already=row[0] is not None, people=people)
+
+
 def all_cuts(db: Database, user_id: int) -> list[Connection]:
     """Every cut, removed or not (gone people included), in the order they were cut."""
-    rows = db.execute(
-        f"SELECT {CONNECTION_COLUMNS} FROM decisions d "
-        "JOIN connections c ON c.id = d.connection_id "
-        "WHERE d.user_id = ? AND d.decision = 'cut' ORDER BY d.seq",
-        [user_id],
-    ).fetchall()
-    return [Connection.from_row(r) for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class PendingInvitation:
-    """An outgoing invitation that never turned into a connection."""
-
-    name: str
-    url: str
-    sent_on: date | None
-
-
-def pending_invitations(
-    db: Database, user_id: int, min_age_days: int = 56
-) -> tuple[bool, list[PendingInvitation]]:
-    """Outgoing invitations older than `min_age_days` at export time, oldest first.
-
-    The first value says whether any import carried Invitations.csv at all.
-    """
-    has_file = signals_known(db, user_id)
-    rows = db.execute(
-        """
-        SELECT p.name, p.url, p.sent_on FROM pending_invitations p
-        JOIN imports i ON i.id = p.import_id
-        WHERE p.user_id = ? AND p.sent_on IS NOT NULL
-          AND p.sent_on <= date(i.imported_at, ?)
-          AND p.url NOT IN (
-              SELECT url FROM connections WHERE user_id = ? AND url IS NOT NULL AND gone = 0
-          )
-        ORDER BY p.sent_on, p.id
-        """,
-        [user_id, f"-{min_age_days} days", user_id],
-    ).fetchall()
-    return has_file, [
-        PendingInvitation(name, url, date.fromisoformat(sent) if sent else None)
-        for name, url, sent in rows
-    ]
+    return [Connection.from_row(r) for r in _cuts(db, user_id)]
 
 
 def get_cut(db: Database, user_id: int, connection_id: int) -> Connection | None:
     """This person's cut of that connection, or None (not theirs, or not a cut)."""
-    row = db.execute(
-        f"SELECT {CONNECTION_COLUMNS} FROM decisions d "
-        "JOIN connections c ON c.id = d.connection_id "
-        "WHERE d.connection_id = ? AND d.user_id = ? AND d.decision = 'cut'",
-        [connection_id, user_id],
-    ).fetchone()
-    return Connection.from_row(row) if row else None
+    rows = _cuts(db, user_id, "AND d.connection_id = ?", [connection_id])
+    return Connection.from_row(rows[0]) if rows else None
 
 
 def cuts_by_id(db: Database, user_id: int, ids: list[int]) -> list[Connection]:
     """These cut connections of this person, in the order given (others skipped)."""
-    found = {c.id: c for c in (get_cut(db, user_id, i) for i in ids[:100]) if c is not None}
+    wanted = ids[:MAX_IDS]
+    marks = ", ".join("?" * len(wanted))
+    rows = _cuts(db, user_id, f"AND d.connection_id IN ({marks})", wanted) if wanted else []
+    found = {c.id: c for c in map(Connection.from_row, rows)}
     return [found[i] for i in ids if i in found]

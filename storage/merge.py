@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -44,7 +45,40 @@ SELECT key, id, gone, state,
     interactions
 FROM connections WHERE user_id = ?
 """
-_N_FIELDS = 9  # first_name .. connected_on_raw, in _KNOWN and _INSERT order
+
+
+class Fields(NamedTuple):
+    """The descriptive columns of a connection, in _INSERT, _UPDATE_FIELDS and _KNOWN order."""
+
+    first_name: str
+    last_name: str
+    search_name: str
+    company: str
+    position: str
+    url: str | None
+    connected_on: str | None
+    connected_sort: str
+    connected_on_raw: str
+
+
+_N_FIELDS = len(Fields._fields)
+
+
+class Stored(NamedTuple):
+    """One stored connection as _KNOWN reads it (after its key)."""
+
+    id: int
+    gone: int
+    state: str | None
+    fields: Fields
+    signals: tuple
+
+
+def _stored(row: tuple) -> tuple[str, Stored]:
+    """A _KNOWN row as (key, Stored)."""
+    key, cid, gone, state = row[:4]
+    end = 4 + _N_FIELDS
+    return key, Stored(cid, gone, state, Fields._make(row[4:end]), row[end:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +124,13 @@ def _signal_values(signals: Signals) -> list[object]:
     ]
 
 
-def _fields(record: ConnectionRecord, old: tuple | None = None) -> tuple:
+def _fields(record: ConnectionRecord, old: Fields | None = None) -> Fields:
     """The descriptive columns of one connection; an export without a URL or a
     readable date keeps what an earlier one said."""
-    url = record.url or (old[5] if old else None)
+    url = record.url or (old.url if old else None)
     connected_on = record.connected_on.isoformat() if record.connected_on else None
-    connected_on = connected_on or (old[6] if old else None)
-    return (
+    connected_on = connected_on or (old.connected_on if old else None)
+    return Fields(
         record.first_name,
         record.last_name,
         fold(f"{record.first_name} {record.last_name}"),
@@ -128,7 +162,8 @@ def apply_import(
             "VALUES (?, ?, ?, ?, ?)",
             [user_id, stamp, file_name[:200], parsed.source, int(parsed.has_extra_files)],
         ).lastrowid
-        known = {row[0]: row[1:] for row in db.execute(_KNOWN, [user_id])}
+        assert import_id is not None  # an INSERT into a rowid table always sets it
+        known = dict(_stored(row) for row in db.execute(_KNOWN, [user_id]))
         changes = _diff(parsed, known, user_id, import_id)
         db.conn.executemany("UPDATE connections SET key = ? WHERE id = ?", changes.rekeys)
         db.conn.executemany(_INSERT, changes.inserts)
@@ -224,7 +259,9 @@ class _Changes:
     returned: int = 0
 
 
-def _diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id: int) -> _Changes:
+def _diff(
+    parsed: ParsedExport, known: dict[str, Stored], user_id: int, import_id: int
+) -> _Changes:
     """Compare the export with what is stored; only real changes become writes."""
     changes = _Changes()
     present = {record.key for record in parsed.connections}
@@ -239,8 +276,8 @@ def _diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id
                 record.connected_on_raw,
             )  # fmt: skip
             old = known.get(name_key) if name_key not in present else None
-            if old is not None and old[8] is None:
-                changes.rekeys.append((record.key, old[0]))
+            if old is not None and old.fields.url is None:
+                changes.rekeys.append((record.key, old.id))
                 present.add(name_key)
             else:
                 old = None
@@ -249,17 +286,16 @@ def _diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id
                 (*_fields(record), *signals, user_id, record.key, import_id, import_id)
             )
             continue
-        cid, gone, _state, stored = old[0], old[1], old[2], old[3:]
-        fields = _fields(record, stored)
-        if gone or fields != stored[:_N_FIELDS]:
-            changes.updates.append((*fields, cid))
-            changes.returned += gone
+        fields = _fields(record, old.fields)
+        if old.gone or fields != old.fields:
+            changes.updates.append((*fields, old.id))
+            changes.returned += old.gone
         # Only an export that carried the signal files replaces what earlier ones
         # said: a Connections-only re-upload must not wipe a full archive's hints.
-        if parsed.has_extra_files and signals != stored[_N_FIELDS:]:
-            changes.signal_updates.append((*signals, cid))
+        if parsed.has_extra_files and signals != old.signals:
+            changes.signal_updates.append((*signals, old.id))
     changes.gone_ids = [
-        (row[0], row[2]) for key, row in known.items() if not row[1] and key not in present
+        (row.id, row.state) for key, row in known.items() if not row.gone and key not in present
     ]
     return changes
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
+
+from storage.records import Order
 
 DEFAULT_TARGET = 500
 MAX_TARGET = 30_000
@@ -26,7 +29,7 @@ class User:
     first_name: str
     timezone: str
     target: int
-    review_order: str
+    review_order: Order
     daily_links: int
     card_message_id: int | None
     blocked: bool
@@ -39,6 +42,10 @@ class User:
         except (ZoneInfoNotFoundError, ValueError):
             return ZoneInfo("UTC")
 
+    def today(self, now: datetime | None = None) -> date:
+        """Today's date where the person lives (UTC until they set a time zone)."""
+        return (now or datetime.now(UTC)).astimezone(self.zone).date()
+
 
 def _user_from_row(row: dict) -> User:
     """Build a User from a users row."""
@@ -48,7 +55,7 @@ def _user_from_row(row: dict) -> User:
         first_name=row["first_name"],
         timezone=row["timezone"],
         target=row["target"],
-        review_order=row["review_order"],
+        review_order=cast(Order, row["review_order"]),  # CHECKed by the schema
         daily_links=row["daily_links"],
         card_message_id=row["card_message_id"],
         blocked=bool(row["blocked"]),

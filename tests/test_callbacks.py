@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bot import callbacks
-from bot.callbacks import Action
+from bot.callbacks import (
+    Action,
+    Decide,
+    Reason,
+    Removed,
+    ShowCutList,
+    StartReview,
+    Undo,
+    View,
+    encode,
+)
 
 BIG = 10**18 - 1  # the largest id the grammar accepts (18 digits)
 
@@ -13,35 +23,38 @@ BIG = 10**18 - 1  # the largest id the grammar accepts (18 digits)
 @pytest.mark.parametrize(
     ("data", "action"),
     [
-        (callbacks.decide(7, "keep"), Action("decide", 7, "keep")),
-        (callbacks.decide(7, "cut"), Action("decide", 7, "cut")),
-        (callbacks.decide(7, "skip"), Action("decide", 7, "skip")),
-        (callbacks.undo(7, 42), Action("undo", 7, 42)),
-        (callbacks.reason(7, 3), Action("reason", 7, 3)),
-        (callbacks.view(7), Action("view", 7)),
-        (callbacks.removed(7), Action("removed", 7)),
-        (callbacks.review(), Action("review", None, "-")),
-        (callbacks.review("oldest"), Action("review", None, "oldest")),
-        (callbacks.CUTLIST, Action("cutlist")),
+        ("d:7:k", Decide(7, "keep")),
+        ("d:7:c", Decide(7, "cut")),
+        ("d:7:s", Decide(7, "skip")),
+        ("u:7:42", Undo(7, 42)),
+        ("r:7:3", Reason(7, 3)),
+        ("v:7", View(7)),
+        ("x:7", Removed(7)),
+        ("go:-", StartReview()),
+        ("go:oldest", StartReview("oldest")),
+        ("cl", ShowCutList()),
     ],
 )
 def test_round_trip(data: str, action: Action) -> None:
+    assert encode(action) == data
     assert callbacks.parse(data) == action
 
 
 @pytest.mark.parametrize(
-    "data",
+    "action",
     [
-        callbacks.decide(BIG, "skip"),
-        callbacks.undo(BIG, BIG),
-        callbacks.reason(BIG, 5),
-        callbacks.removed(BIG),
-        callbacks.review("weakest"),
+        Decide(BIG, "skip"),
+        Undo(BIG, BIG),
+        Reason(BIG, 5),
+        Removed(BIG),
+        View(BIG),
+        StartReview("weakest"),
     ],
 )
-def test_longest_data_fits_telegrams_limit(data: str) -> None:
+def test_longest_data_fits_telegrams_limit(action: Action) -> None:
+    data = encode(action)
     assert len(data.encode()) <= 64
-    assert callbacks.parse(data) is not None
+    assert callbacks.parse(data) == action
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,12 @@ from datetime import date
 
 import pytest
 
-from bot import cards, lists, texts
-from bot.csv_export import cut_list_csv, neutralise
-from bot.progress import bar, project
-from storage.review import CardView, Connection, LastDecision, Progress
+from bot import texts
+from bot.forecast import bar, project
+from bot.render import cards
+from bot.render import cutlist_messages as lists
+from bot.render.csv_files import cut_list_csv, neutralise
+from storage.records import CardView, Connection, LastDecision, Progress
 
 TODAY = date(2026, 11, 29)
 

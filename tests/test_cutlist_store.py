@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlite_utils import Database
 
-from storage import cutlist, review, users
+from storage import cutlist, decisions, search, users
 from storage.merge import apply_import
 from storage.store import Store
 from tests.records import export, person
@@ -23,8 +23,8 @@ def db(fresh_store: Store) -> Database:
     db = fresh_store.db
     users.touch_user(db, ME, ME, "Me")
     apply_import(db, ME, export([person(f"p{i}") for i in range(5)]))
-    for c in sorted(review.find(db, ME, "example"), key=lambda c: c.first_name):
-        review.decide(db, ME, c.id, "cut")
+    for c in sorted(search.find(db, ME, "example"), key=lambda c: c.first_name):
+        decisions.decide(db, ME, c.id, "cut")
     return db
 
 
@@ -59,4 +59,4 @@ def test_nothing_of_another_person(db: Database) -> None:
     users.touch_user(db, 2002, 2002, "Other")
     batch = cutlist.take_batch(db, 2002)
     assert (batch.people, batch.total_cut) == ([], 0)
-    assert cutlist.cuts_by_id(db, 2002, [c.id for c in review.find(db, ME, "p")]) == []
+    assert cutlist.cuts_by_id(db, 2002, [c.id for c in search.find(db, ME, "p")]) == []

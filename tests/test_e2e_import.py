@@ -8,7 +8,7 @@ import pytest
 
 from bot import texts
 from bot.context import KeepcutApp
-from storage import review
+from storage import decisions, progress, queue, search
 from tests import export_samples as samples
 from tests.e2e_files import Person, connections_csv, export_zip, people, traversal_zip, zip_bomb
 from tests.telegram_server import TelegramServer
@@ -46,10 +46,10 @@ async def test_reupload_reports_new_and_gone_and_keeps_decisions(
     first = people(10)
     await upload(me, connections_csv(first), "Connections.csv", "text/csv")
     store = bot.bot_data["store"]
-    kept = review.find(store.db, ME, first[0].first)[0]
-    cut = review.find(store.db, ME, first[1].first)[0]
-    review.decide(store.db, ME, kept.id, "keep")
-    review.decide(store.db, ME, cut.id, "cut")
+    kept = search.find(store.db, ME, first[0].first)[0]
+    cut = search.find(store.db, ME, first[1].first)[0]
+    decisions.decide(store.db, ME, kept.id, "keep")
+    decisions.decide(store.db, ME, cut.id, "cut")
     # A year later: person 1 (cut) and person 2 are gone; two new people arrived.
     second = [first[0], *first[3:], Person("New", "One", "new-1"), Person("New", "Two", "new-2")]
     reply = await upload(me, export_zip(second), "Basic_LinkedInDataExport_11-29-2027.zip")
@@ -57,7 +57,7 @@ async def test_reupload_reports_new_and_gone_and_keeps_decisions(
     assert "New since your last upload: 2" in reply.text
     assert "Gone since then: 2 (1 of them on your cut list" in reply.text
     assert "Still undecided: 9" in reply.text
-    assert review.get_connection(store.db, ME, kept.id).state == "keep"  # type: ignore[union-attr]
+    assert queue.get_connection(store.db, ME, kept.id).state == "keep"  # type: ignore[union-attr]
     assert [b.text for b in reply.buttons()] == [texts.BUTTON_CONTINUE_REVIEW]
 
 
@@ -77,7 +77,7 @@ async def test_hostile_zip_is_refused_quickly_and_bot_carries_on(
     assert reply.text.startswith("I won't open this ZIP")
     assert texts.NOTHING_CHANGED in reply.text
     assert elapsed < 5, f"refusal took {elapsed:.1f}s"  # generous: a shared, noisy machine
-    assert review.progress(bot.bot_data["store"].db, ME).total == 3, "nothing stored changed"
+    assert progress.progress(bot.bot_data["store"].db, ME).total == 3, "nothing stored changed"
     await me.send("/help")
     assert "/review" in (await me.next_message()).text
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlite_utils import Database
 
-from storage import review, users
+from storage import decisions, progress, search, users
 from storage.export.records import Invitation, Signals
 from storage.merge import apply_import
 from storage.store import Store
@@ -25,8 +25,8 @@ def db(fresh_store: Store) -> Database:
 
 def decide_by_name(db: Database, name: str, decision: str) -> None:
     """Decide on the connection with this first name."""
-    (c,) = review.find(db, ME, name)
-    review.decide(db, ME, c.id, decision)
+    (c,) = search.find(db, ME, name)
+    decisions.decide(db, ME, c.id, decision)
 
 
 def test_first_import_adds_everyone_undecided(db: Database) -> None:
@@ -47,13 +47,13 @@ def test_reupload_keeps_decisions_and_reports_new_and_gone(db: Database) -> None
     )
     assert (s.first_import, s.rows_read, s.new, s.gone, s.gone_cut) == (False, 3, 1, 2, 1)
     assert s.undecided == 2  # Dee and Fay
-    (ann,) = review.find(db, ME, "ann")
+    (ann,) = search.find(db, ME, "ann")
     assert (ann.state, ann.company) == ("keep", "Contoso")
     ben = db.execute("SELECT gone, state FROM connections WHERE key = 'u:/in/ben'").fetchone()
     assert ben == (1, "cut")
     removed = db.execute("SELECT removed_at FROM decisions WHERE removed_at IS NOT NULL")
     assert len(removed.fetchall()) == 1, "a gone cut counts as removed on LinkedIn"
-    p = review.progress(db, ME)
+    p = progress.progress(db, ME)
     assert (p.total, p.kept, p.cut, p.undecided, p.removed) == (3, 1, 0, 2, 1)
 
 
@@ -63,7 +63,7 @@ def test_same_export_twice_changes_nothing(db: Database) -> None:
     decide_by_name(db, "ann", "cut")
     s = apply_import(db, ME, export(people))
     assert (s.new, s.gone, s.returned, s.undecided) == (0, 0, 0, 1)
-    assert review.progress(db, ME).cut == 1
+    assert progress.progress(db, ME).cut == 1
 
 
 def test_returning_person_is_counted_and_keeps_decision(db: Database) -> None:
@@ -72,7 +72,7 @@ def test_returning_person_is_counted_and_keeps_decision(db: Database) -> None:
     apply_import(db, ME, export([person("ann")]))
     s = apply_import(db, ME, export([person("ann"), person("ben")]))
     assert (s.new, s.returned, s.gone) == (0, 1, 0)
-    (ben,) = review.find(db, ME, "ben")
+    (ben,) = search.find(db, ME, "ben")
     assert ben.state == "keep"
 
 
@@ -80,7 +80,7 @@ def test_header_only_export_sweeps_nobody_away(db: Database) -> None:
     apply_import(db, ME, export([person("ann")]))
     s = apply_import(db, ME, export([]))
     assert (s.rows_read, s.gone) == (0, 0)
-    assert review.progress(db, ME).total == 1
+    assert progress.progress(db, ME).total == 1
 
 
 def test_failed_import_leaves_everything_as_it_was(db: Database) -> None:
@@ -91,18 +91,18 @@ def test_failed_import_leaves_everything_as_it_was(db: Database) -> None:
     with pytest.raises(AttributeError):
         apply_import(db, ME, broken)
     assert db["imports"].count == 1
-    assert [c.first_name for c in review.find(db, ME, "example")] == ["Ann"]
-    assert review.progress(db, ME).kept == 1
+    assert [c.first_name for c in search.find(db, ME, "example")] == ["Ann"]
+    assert progress.progress(db, ME).kept == 1
 
 
 def test_connections_only_reupload_keeps_earlier_signals(db: Database) -> None:
     signals = {"u:/in/ann": Signals(messages_sent=2, messages_received=5)}
     apply_import(db, ME, export([person("ann")], signals=signals, full=True))
     apply_import(db, ME, export([person("ann")]))
-    (ann,) = review.find(db, ME, "ann")
+    (ann,) = search.find(db, ME, "ann")
     assert (ann.messages_sent, ann.messages_received, ann.interactions) == (2, 5, 7)
     apply_import(db, ME, export([person("ann")], full=True))
-    (ann,) = review.find(db, ME, "ann")
+    (ann,) = search.find(db, ME, "ann")
     assert ann.interactions == 0, "a full archive replaces what an older one said"
 
 
@@ -113,7 +113,7 @@ def test_pending_invitations_exclude_connections(db: Database) -> None:
         Invitation("https://www.linkedin.com/in/new", "New Pending", date(2999, 1, 1)),
     ]
     apply_import(db, ME, export([person("ann")], invitations=invitations, full=True))
-    from storage.cutlist import pending_invitations
+    from storage.invitations import pending_invitations
 
     has_file, pending = pending_invitations(db, ME)
     assert has_file
@@ -135,7 +135,7 @@ def test_old_export_without_urls_matches_a_new_one_with_urls(db: Database) -> No
     decide_by_name(db, "ann", "cut")
     s = apply_import(db, ME, export(with_url))
     assert (s.new, s.gone, s.undecided) == (0, 0, 1)
-    (ann,) = review.find(db, ME, "ann")
+    (ann,) = search.find(db, ME, "ann")
     assert (ann.state, ann.url) == ("cut", "https://www.linkedin.com/in/ann")
     again = apply_import(db, ME, export(with_url))
     assert (again.new, again.gone) == (0, 0)

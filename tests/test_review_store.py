@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlite_utils import Database
 
-from storage import cutlist, review, users
+from storage import cutlist, decisions, progress, queue, search, users
 from storage.export.records import Signals
 from storage.merge import apply_import
-from storage.review import Outcome
+from storage.records import Outcome
 from storage.store import Store
 from tests.records import export, person
 
@@ -48,9 +48,9 @@ def db(fresh_store: Store) -> Database:
 def walk(db: Database, user_id: int, order: str = "weakest") -> list[str]:
     """The first names in queue order, deciding keep on each."""
     names = []
-    while (c := review.next_connection(db, user_id, order)) is not None:
+    while (c := queue.next_connection(db, user_id, order)) is not None:
         names.append(c.first_name)
-        review.decide(db, user_id, c.id, "keep")
+        decisions.decide(db, user_id, c.id, "keep")
     return names
 
 
@@ -72,76 +72,76 @@ def test_orders_by_connection_date(db: Database, order: str, expected: list[str]
 
 
 def test_skip_comes_back_at_the_end(db: Database) -> None:
-    first = review.next_connection(db, ALICE)
+    first = queue.next_connection(db, ALICE)
     assert first is not None
-    review.decide(db, ALICE, first.id, "skip")
+    decisions.decide(db, ALICE, first.id, "skip")
     assert walk(db, ALICE) == ["Ann", "Cy", "Eve", "Ben", "Dee"]
 
 
 def test_repeated_decision_counts_once(db: Database) -> None:
-    c = review.next_connection(db, ALICE)
+    c = queue.next_connection(db, ALICE)
     assert c is not None
-    assert review.decide(db, ALICE, c.id, "cut") is Outcome.APPLIED
-    seq = review.last_decision(db, ALICE).seq  # type: ignore[union-attr]
-    assert review.decide(db, ALICE, c.id, "cut") is Outcome.UNCHANGED
-    assert review.last_decision(db, ALICE).seq == seq  # type: ignore[union-attr]
-    p = review.progress(db, ALICE)
+    assert decisions.decide(db, ALICE, c.id, "cut") is Outcome.APPLIED
+    seq = decisions.last_decision(db, ALICE).seq  # type: ignore[union-attr]
+    assert decisions.decide(db, ALICE, c.id, "cut") is Outcome.UNCHANGED
+    assert decisions.last_decision(db, ALICE).seq == seq  # type: ignore[union-attr]
+    p = progress.progress(db, ALICE)
     assert (p.total, p.cut, p.kept, p.undecided) == (5, 1, 0, 4)
 
 
 def test_undo_names_one_decision_and_repeats_do_nothing(db: Database) -> None:
-    a = review.next_connection(db, ALICE)
-    review.decide(db, ALICE, a.id, "keep")  # type: ignore[union-attr]
-    b = review.next_connection(db, ALICE)
-    review.decide(db, ALICE, b.id, "cut")  # type: ignore[union-attr]
-    last = review.last_decision(db, ALICE)
+    a = queue.next_connection(db, ALICE)
+    decisions.decide(db, ALICE, a.id, "keep")  # type: ignore[union-attr]
+    b = queue.next_connection(db, ALICE)
+    decisions.decide(db, ALICE, b.id, "cut")  # type: ignore[union-attr]
+    last = decisions.last_decision(db, ALICE)
     assert last is not None and last.connection_id == b.id  # type: ignore[union-attr]
-    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.APPLIED
-    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED
-    assert review.progress(db, ALICE).kept == 1, "the earlier keep is untouched"
-    review.decide(db, ALICE, b.id, "keep")  # type: ignore[union-attr]
-    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED
+    assert decisions.undo(db, ALICE, last.connection_id, last.seq) is Outcome.APPLIED
+    assert decisions.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED
+    assert progress.progress(db, ALICE).kept == 1, "the earlier keep is untouched"
+    decisions.decide(db, ALICE, b.id, "keep")  # type: ignore[union-attr]
+    assert decisions.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED
 
 
 def test_undo_last_steps_back_as_far_as_wanted(db: Database) -> None:
     walk(db, ALICE)
-    undone = [review.undo_last(db, ALICE).first_name for _ in range(5)]  # type: ignore[union-attr]
+    undone = [decisions.undo_last(db, ALICE).first_name for _ in range(5)]  # type: ignore[union-attr]
     assert undone == ["Ben", "Eve", "Cy", "Ann", "Dee"]
-    assert review.undo_last(db, ALICE) is None
-    assert review.progress(db, ALICE).undecided == 5
+    assert decisions.undo_last(db, ALICE) is None
+    assert progress.progress(db, ALICE).undecided == 5
 
 
 def test_nobody_reaches_another_persons_connections(db: Database) -> None:
-    bobs = review.next_connection(db, BOB)
+    bobs = queue.next_connection(db, BOB)
     assert bobs is not None
-    assert review.decide(db, ALICE, bobs.id, "cut") is Outcome.MISSING
-    assert review.get_connection(db, ALICE, bobs.id) is None
-    assert review.set_reason(db, ALICE, bobs.id, 1) is Outcome.MISSING
+    assert decisions.decide(db, ALICE, bobs.id, "cut") is Outcome.MISSING
+    assert queue.get_connection(db, ALICE, bobs.id) is None
+    assert decisions.set_reason(db, ALICE, bobs.id, 1) is Outcome.MISSING
     assert cutlist.mark_removed(db, ALICE, bobs.id) is False
-    assert review.find(db, ALICE, "zed") == []
-    assert review.progress(db, BOB).undecided == 2
-    review.decide(db, BOB, bobs.id, "keep")
-    last = review.last_decision(db, BOB)
-    assert review.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED  # type: ignore[union-attr]
-    assert review.progress(db, BOB).kept == 1
+    assert search.find(db, ALICE, "zed") == []
+    assert progress.progress(db, BOB).undecided == 2
+    decisions.decide(db, BOB, bobs.id, "keep")
+    last = decisions.last_decision(db, BOB)
+    assert decisions.undo(db, ALICE, last.connection_id, last.seq) is Outcome.UNCHANGED  # type: ignore[union-attr]
+    assert progress.progress(db, BOB).kept == 1
 
 
 def test_reason_only_on_own_cut(db: Database) -> None:
-    c = review.next_connection(db, ALICE)
-    review.decide(db, ALICE, c.id, "keep")  # type: ignore[union-attr]
-    assert review.set_reason(db, ALICE, c.id, 2) is Outcome.MISSING  # type: ignore[union-attr]
-    review.decide(db, ALICE, c.id, "cut")  # type: ignore[union-attr]
-    assert review.set_reason(db, ALICE, c.id, 2) is Outcome.APPLIED  # type: ignore[union-attr]
-    assert review.set_reason(db, ALICE, c.id, 2) is Outcome.UNCHANGED  # type: ignore[union-attr]
-    assert review.get_connection(db, ALICE, c.id).reason == 2  # type: ignore[union-attr]
-    assert review.set_reason(db, ALICE, c.id, 9) is Outcome.MISSING  # type: ignore[union-attr]
+    c = queue.next_connection(db, ALICE)
+    decisions.decide(db, ALICE, c.id, "keep")  # type: ignore[union-attr]
+    assert decisions.set_reason(db, ALICE, c.id, 2) is Outcome.MISSING  # type: ignore[union-attr]
+    decisions.decide(db, ALICE, c.id, "cut")  # type: ignore[union-attr]
+    assert decisions.set_reason(db, ALICE, c.id, 2) is Outcome.APPLIED  # type: ignore[union-attr]
+    assert decisions.set_reason(db, ALICE, c.id, 2) is Outcome.UNCHANGED  # type: ignore[union-attr]
+    assert queue.get_connection(db, ALICE, c.id).reason == 2  # type: ignore[union-attr]
+    assert decisions.set_reason(db, ALICE, c.id, 9) is Outcome.MISSING  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
     ("query", "found"), [("ann", ["Ann"]), ("EXAMPLE", 5), ("%", []), ("_", []), ("  ", [])]
 )
 def test_find_by_name(db: Database, query: str, found: list[str] | int) -> None:
-    names = [c.first_name for c in review.find(db, ALICE, query)]
+    names = [c.first_name for c in search.find(db, ALICE, query)]
     assert (len(names) if isinstance(found, int) else names) == found
 
 
@@ -149,14 +149,14 @@ def test_find_ignores_accents_and_case(fresh_store: Store) -> None:
     db = fresh_store.db
     users.touch_user(db, ALICE, ALICE, "Alice")
     apply_import(db, ALICE, export([person("zoe", first="Zoë", last="Ångström")]))
-    assert [c.first_name for c in review.find(db, ALICE, "zoe angstrom")] == ["Zoë"]
+    assert [c.first_name for c in search.find(db, ALICE, "zoe angstrom")] == ["Zoë"]
 
 
 def test_recent_pace_counts_keep_and_cut(db: Database) -> None:
     now = datetime(2026, 11, 29, tzinfo=UTC)
-    for c in review.find(db, ALICE, "example")[:4]:
-        review.decide(db, ALICE, c.id, "keep", now=now)
-    assert review.recent_pace(db, ALICE, now, days=14) == pytest.approx(4 / 14)
+    for c in search.find(db, ALICE, "example")[:4]:
+        decisions.decide(db, ALICE, c.id, "keep", now=now)
+    assert progress.recent_pace(db, ALICE, now, days=14) == pytest.approx(4 / 14)
 
 
 def _counted_the_slow_way(db: Database, user_id: int) -> tuple[int, ...]:
@@ -177,21 +177,21 @@ def _counted_the_slow_way(db: Database, user_id: int) -> tuple[int, ...]:
 
 def test_progress_counters_match_the_rows_through_everything(db: Database) -> None:
     def check() -> None:
-        p = review.progress(db, ALICE)
+        p = progress.progress(db, ALICE)
         assert (p.total, p.kept, p.cut, p.skipped, p.undecided, p.removed) == (
             _counted_the_slow_way(db, ALICE)
         )
 
     check()
-    people = review.find(db, ALICE, "example")
+    people = search.find(db, ALICE, "example")
     for c, decision in zip(people, ["cut", "cut", "keep", "skip", "cut"], strict=True):
-        review.decide(db, ALICE, c.id, decision)
+        decisions.decide(db, ALICE, c.id, decision)
         check()
     cutlist.mark_removed(db, ALICE, people[0].id)
     check()
-    review.decide(db, ALICE, people[0].id, "keep")  # a removed cut changed to keep
+    decisions.decide(db, ALICE, people[0].id, "keep")  # a removed cut changed to keep
     check()
-    review.undo_last(db, ALICE)
+    decisions.undo_last(db, ALICE)
     check()
     cutlist.mark_removed(db, ALICE, people[1].id)
     apply_import(db, ALICE, export([person("ann"), person("dee"), person("zoe")]))
@@ -203,4 +203,4 @@ def test_progress_counters_match_the_rows_through_everything(db: Database) -> No
         db.execute("SELECT count(*) FROM progress_counts WHERE user_id = ?", [ALICE]).fetchone()[0]
         == 0
     )
-    assert review.progress(db, BOB).undecided == 2
+    assert progress.progress(db, BOB).undecided == 2

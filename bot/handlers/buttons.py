@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import assert_never
 
 from telegram import Update
 
 from bot import callbacks, texts
+from bot.callbacks import Decide, Reason, Removed, ShowCutList, StartReview, Undo, View
 from bot.context import KeepcutContext
 from bot.handlers import cutlist, review
 from bot.telegram_io import answer_quietly
@@ -23,15 +25,16 @@ async def button(update: Update, context: KeepcutContext) -> None:
         log.info("ignored unrecognised button data in update %s", update.update_id)
         await answer_quietly(query, texts.TOAST_STALE)
         return
-    if action.kind == "removed":
-        await cutlist.removed_button(update, context, action)
-    elif action.kind == "cutlist":
-        await cutlist.cutlist_button(update, context)
-    elif action.kind == "review":
-        await answer_quietly(query)
-        user = await review.current_user(update, context)
-        if action.value != "-":
-            user = await review.with_order(context, user, str(action.value))
-        await review.send_new_card(context, user)
-    else:
-        await review.card_button(update, context, action)
+    match action:
+        case Decide() | Undo() | Reason() | View():
+            await review.card_button(update, context, action)
+        case Removed():
+            await cutlist.removed_button(update, context, action)
+        case ShowCutList():
+            await answer_quietly(query)
+            await cutlist.send_cutlist(context, everything=False)
+        case StartReview(order):
+            await answer_quietly(query)
+            await review.send_new_card(context, order)
+        case _:
+            assert_never(action)

@@ -10,11 +10,10 @@ from bot.context import KeepcutContext
 
 async def start(update: Update, context: KeepcutContext) -> None:
     """Greet the person and explain how to get and send the export."""
-    assert update.effective_message and update.effective_user
-    await update.effective_message.reply_text(texts.welcome(update.effective_user.first_name))
+    user = context.person
+    await context.bot.send_message(user.chat_id, texts.welcome(user.first_name))
 
 
 async def help_command(update: Update, context: KeepcutContext) -> None:
     """List the commands and how to get the export."""
-    assert update.effective_message
-    await update.effective_message.reply_text(texts.help_text())
+    await context.bot.send_message(context.person.chat_id, texts.help_text())

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from telegram import Update
 
-from bot import progress, texts
+from bot import forecast, texts
 from bot.context import KeepcutContext
-from bot.handlers.review import current_user, today_for
-from storage import review, users
+from storage import progress, users
 
 
 async def stats_command(update: Update, context: KeepcutContext) -> None:
     """/stats: the counts, a progress bar, and the way to the target."""
-    user = await current_user(update, context)
-    p = await context.store.run(review.progress, user.user_id)
-    pace = await context.store.run(review.recent_pace, user.user_id, datetime.now(UTC))
-    projection = progress.project(p, pace, today_for(user))
+    user = context.person
+    p = await context.store.run(progress.progress, user.user_id)
+    pace = await context.store.run(progress.recent_pace, user.user_id, datetime.now(UTC))
+    projection = forecast.project(p, pace, user.today())
     await context.bot.send_message(
-        user.chat_id, texts.stats_text(p, projection, progress.bar(p.reviewed, p.total))
+        user.chat_id, texts.stats_text(p, projection, forecast.bar(p.reviewed, p.total))
     )
 
 
@@ -36,11 +36,12 @@ def parse_target(args: list[str]) -> int | None:
 
 async def target_command(update: Update, context: KeepcutContext) -> None:
     """/target N: set the network size the person aims for."""
-    user = await current_user(update, context)
+    user = context.person
     target = parse_target(context.args or [])
     if target is None:
         await context.bot.send_message(user.chat_id, texts.TARGET_USAGE)
         return
     await context.store.run(users.set_target, user.user_id, target)
-    p = await context.store.run(review.progress, user.user_id)
+    context.person = replace(user, target=target)
+    p = await context.store.run(progress.progress, user.user_id)
     await context.bot.send_message(user.chat_id, texts.target_set(target, p.network_after))

@@ -19,10 +19,13 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .decode import stream_encoding
 from .problems import ExportError, ExportProblem
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 MAX_MEMBERS = 5_000
 """A Complete export holds ~50-100 files, plus possibly media."""
@@ -189,14 +192,15 @@ class _CappedReader(io.RawIOBase):
         self._head = self._take(size)
         return self._head
 
-    def readinto(self, buffer: memoryview | bytearray) -> int:
+    def readinto(self, buffer: Buffer) -> int:
         """Fill ``buffer`` from the replayed head first, then from the member."""
-        size = len(buffer)
+        view = memoryview(buffer).cast("B")
+        size = len(view)
         if self._head:
             data, self._head = self._head[:size], self._head[size:]
         else:
             data = self._take(size)
-        buffer[: len(data)] = data
+        view[: len(data)] = data
         return len(data)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from ..text import fold
 
 PROFILE_BASE = "https://www.linkedin.com"
 # Member ids ("ACoAA...") are case-sensitive, unlike vanity slugs.
@@ -17,16 +18,9 @@ _ONE_SLUG_PREFIXES = frozenset({"in", "company", "school", "showcase"})
 _URL_SAFE = "/-._~!$&'()*+,;=:@"
 
 
-def fold_text(text: str) -> str:
-    """Case-fold, strip accents and collapse whitespace, for matching names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().split())
-
-
 def name_key(first_name: str, last_name: str) -> str:
     """The folded "first last" used to match people by name."""
-    return fold_text(f"{first_name} {last_name}")
+    return fold(f"{first_name} {last_name}")
 
 
 def _slug(segment: str) -> str:

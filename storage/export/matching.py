@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
-from .identity import fold_text, key_for_path, name_key, profile_path
+from ..text import fold
+from .identity import key_for_path, name_key, profile_path
 from .known_files import normalise_header_cell
 from .records import ConnectionRecord, Signals
 
@@ -43,10 +44,10 @@ class ConnectionIndex:
 
     def by_name(self, full_name: str) -> str | None:
         """The key of the only connection with this (folded) full name, else None."""
-        return self.by_folded_name(fold_text(full_name))
+        return self.by_folded_name(fold(full_name))
 
     def by_folded_name(self, folded: str) -> str | None:
-        """Like ``by_name`` for a name already folded with ``fold_text``."""
+        """Like ``by_name`` for a name already folded with ``fold``."""
         if self._names is None:
             self._names = self._build_names()
         return self._names.get(folded) if folded else None

@@ -16,8 +16,8 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ..text import fold
 from .dates import DateReader
-from .identity import fold_text
 from .matching import ConnectionIndex, cell, csv_rows, read_header, signals_for
 from .records import Signals
 
@@ -195,8 +195,8 @@ def _by_name(
             row = row + padding
         if _is_draft(row, drafts):
             continue
-        sender = fold_text(cell(row, i_from))
-        recipients = tuple(fold_text(name) for name in cell(row, i_to).split(";") if name.strip())
+        sender = fold(cell(row, i_from))
+        recipients = tuple(fold(name) for name in cell(row, i_to).split(";") if name.strip())
         way = (cell(row, i_direction) or cell(row, i_folder)).casefold()
         _bump(tallies, (sender, recipients, way), _message_date(cell(row, i_date), dates))
     names: Counter[str] = Counter()

@@ -16,9 +16,10 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
+from ..text import fold
 from .archive import MAX_SIGNAL_BYTES, MemberTooLarge, SafeArchive, basename
 from .dates import DateReader
-from .identity import fold_text, normalise_profile_url
+from .identity import normalise_profile_url
 from .matching import ConnectionIndex, cell, csv_rows, read_header, signals_for
 from .messages import read_messages
 from .problems import ExportError
@@ -85,7 +86,7 @@ def _endorsements(role: str, attribute: str) -> Callable[..., FileSignals]:
                 f"{cell(row, i_first)} {cell(row, i_last)}"
             )
             if key is not None:
-                skill = fold_text(cell(row, i_skill)) or f"#{number}"  # no skill: count the row
+                skill = fold(cell(row, i_skill)) or f"#{number}"  # no skill: count the row
                 skills.setdefault(key, set()).add(skill)
         for key, endorsed in skills.items():
             setattr(signals_for(result.signals, key), attribute, len(endorsed))

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storage.review import Progress
+from storage.records import Progress
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ from urllib.parse import quote, urlencode
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks, texts
-from storage.review import CardView, Connection, LastDecision
+from bot import texts
+from bot.callbacks import Decide, Reason, ShowCutList, StartReview, Undo, View, button
+from storage.records import CardView, Connection, LastDecision
 
 # Export cells can be long; a card must stay far below Telegram's 4,096 characters.
 MAX_NAME = 120
@@ -125,31 +126,23 @@ def card_keyboard(view: CardView) -> InlineKeyboardMarkup:
     if c is not None:
         rows.append(
             [
-                InlineKeyboardButton(
-                    texts.BUTTON_KEEP, callback_data=callbacks.decide(c.id, "keep")
-                ),
-                InlineKeyboardButton(
-                    texts.BUTTON_CUT, callback_data=callbacks.decide(c.id, "cut")
-                ),
+                button(texts.BUTTON_KEEP, Decide(c.id, "keep")),
+                button(texts.BUTTON_CUT, Decide(c.id, "cut")),
             ]
         )
-        second = [
-            InlineKeyboardButton(texts.BUTTON_SKIP, callback_data=callbacks.decide(c.id, "skip"))
-        ]
+        second = [button(texts.BUTTON_SKIP, Decide(c.id, "skip"))]
         if view.last:
             second.append(_undo_button(view))
         rows.append(second)
         rows.append([link_button(c)])
     else:
-        rows.append([InlineKeyboardButton(texts.BUTTON_CUTLIST, callback_data=callbacks.CUTLIST)])
+        rows.append([button(texts.BUTTON_CUTLIST, ShowCutList())])
         if view.last:
             rows.append([_undo_button(view)])
     reason_for = _reason_target(view)
     if reason_for:
         buttons = [
-            InlineKeyboardButton(
-                label, callback_data=callbacks.reason(reason_for.connection_id, n)
-            )
+            button(label, Reason(reason_for.connection_id, n))
             for n, label in texts.REASONS.items()
         ]
         rows += [buttons[0:2], buttons[2:4], buttons[4:]]
@@ -159,11 +152,20 @@ def card_keyboard(view: CardView) -> InlineKeyboardMarkup:
 def _undo_button(view: CardView) -> InlineKeyboardButton:
     """Undo for exactly the last decision, so a repeated press cannot undo two."""
     assert view.last is not None
-    return InlineKeyboardButton(
-        texts.BUTTON_UNDO, callback_data=callbacks.undo(view.last.connection_id, view.last.seq)
-    )
+    return button(texts.BUTTON_UNDO, Undo(view.last.connection_id, view.last.seq))
 
 
 def render(view: CardView, today: date) -> tuple[str, InlineKeyboardMarkup]:
     """A card's text and keyboard."""
     return card_text(view, today), card_keyboard(view)
+
+
+def find_keyboard(matches: list[Connection]) -> InlineKeyboardMarkup:
+    """/find results: one button per person, opening their card."""
+    return InlineKeyboardMarkup([[button(texts.find_label(m), View(m.id))] for m in matches])
+
+
+def start_review_keyboard(first_import: bool) -> InlineKeyboardMarkup:
+    """The button under an import's summary that starts (or continues) the review."""
+    label = texts.BUTTON_START_REVIEW if first_import else texts.BUTTON_CONTINUE_REVIEW
+    return InlineKeyboardMarkup([[button(label, StartReview())]])

@@ -1,21 +1,20 @@
-"""Pure rendering of the cut list and the pending invitations into messages."""
+"""Pure rendering of the cut list: today's batch as messages of ten, each with buttons."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks, texts
-from bot.cards import MAX_NAME, clip, headline, profile_link
-from storage.cutlist import PendingInvitation
-from storage.review import Connection
+from bot.callbacks import Removed, button
+from bot.render.cards import clip, headline, profile_link
+from storage.cutlist import Batch
+from storage.records import Connection
 
 PER_MESSAGE = 10
-# Keep room under Telegram's 4,096 characters for one message of links.
-MAX_TEXT = 3500
-
-
 # Ten people to a message must stay under Telegram's 4,096 characters.
 ENTRY_FIELD = 80
+
+Message = tuple[str, InlineKeyboardMarkup | None]
 
 
 def cutlist_entry(index: int, c: Connection) -> str:
@@ -37,10 +36,7 @@ def cutlist_message(
         label = f"{first_index + offset}. {c.full_name}"[:40]
         done = texts.BUTTON_IS_REMOVED if c.removed_at else texts.BUTTON_REMOVED
         rows.append(
-            [
-                InlineKeyboardButton(f"🔗 {label}", url=profile_link(c)),
-                InlineKeyboardButton(done, callback_data=callbacks.removed(c.id)),
-            ]
+            [InlineKeyboardButton(f"🔗 {label}", url=profile_link(c)), button(done, Removed(c.id))]
         )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -50,14 +46,31 @@ def chunks(people: list[Connection], size: int = PER_MESSAGE) -> list[list[Conne
     return [people[i : i + size] for i in range(0, len(people), size)]
 
 
+def batch_messages(batch: Batch, daily: int) -> list[Message]:
+    """Everything /cutlist says before the CSV: the intro, the links, what comes next."""
+    if batch.total_cut == 0:
+        return [(texts.CUTLIST_EMPTY, None)]
+    if not batch.people:
+        if batch.remaining:
+            return [(texts.cutlist_wait(batch.remaining, daily), None)]
+        return [(texts.cutlist_all_done(batch.total_cut), None)]
+    messages: list[Message] = [
+        (texts.cutlist_intro(len(batch.people), batch.total_cut, batch.removed), None)
+    ]
+    for number, group in enumerate(chunks(batch.people)):
+        messages.append(cutlist_message(group, 1 + number * PER_MESSAGE))
+    messages.append((texts.cutlist_next_batch(batch.remaining, daily), None))
+    return messages
+
+
 def ids_in_keyboard(markup: InlineKeyboardMarkup | None) -> list[int]:
     """The connection ids a cut-list message shows, in order, read from its buttons."""
     ids: list[int] = []
     for row in markup.inline_keyboard if markup else ():
-        for button in row:
-            data = button.callback_data
+        for key in row:
+            data = key.callback_data
             action = callbacks.parse(data if isinstance(data, str) else None)
-            if action and action.kind == "removed" and action.connection_id is not None:
+            if isinstance(action, Removed):
                 ids.append(action.connection_id)
     return ids
 
@@ -70,17 +83,3 @@ def first_index_in_keyboard(markup: InlineKeyboardMarkup | None) -> int:
         if number.isdigit():
             return int(number)
     return 1
-
-
-def invitation_messages(invitations: list[PendingInvitation]) -> list[str]:
-    """The pending invitations as linked lines, split to fit Telegram's message limit."""
-    messages, current = [], texts.invitations_intro(len(invitations))
-    for inv in invitations:
-        line = texts.invitation_entry(inv.name[:MAX_NAME], inv.url, inv.sent_on)
-        if len(current) + len(line) + 1 > MAX_TEXT:
-            messages.append(current)
-            current = line
-        else:
-            current += "\n" + line
-    messages.append(current)
-    return messages

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class ImportTracker:
+class RunningImports:
     """The set of people whose upload is being imported right now."""
 
     def __init__(self) -> None:
@@ -19,7 +19,3 @@ class ImportTracker:
     def end(self, user_id: int) -> None:
         """Mark this person's import as finished."""
         self._running.discard(user_id)
-
-    def running(self, user_id: int) -> bool:
-        """Whether this person has an import in progress."""
-        return user_id in self._running

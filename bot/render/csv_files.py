@@ -6,8 +6,8 @@ import csv
 import io
 
 from bot import texts
-from bot.cards import profile_link
-from storage.review import Connection
+from bot.render.cards import profile_link
+from storage.records import Connection
 
 HEADER = ["Name", "Company", "Position", "Profile URL", "Connected on", "Reason", "Removed"]
 

@@ -1,0 +1,1 @@
+"""Pure rendering: what each message says and which buttons it has, from plain records."""

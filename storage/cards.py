@@ -1,0 +1,96 @@
+"""What a card shows, and one press on it: apply the command, load the next card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage.decisions import decide, last_decision, set_reason, undo
+from storage.progress import progress
+from storage.queue import get_connection, next_connection, signals_known
+from storage.records import CardView, Decision, Order, Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class SetDecision:
+    """Keep, cut or skip this connection."""
+
+    connection_id: int
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class TakeBack:
+    """Undo decision number `seq`, which was about this connection."""
+
+    connection_id: int
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagReason:
+    """Say why this connection was cut (1-5)."""
+
+    connection_id: int
+    reason: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCard:
+    """Show this connection's card (from /find)."""
+
+    connection_id: int
+
+
+CardCommand = SetDecision | TakeBack | TagReason | OpenCard
+
+
+def card_view(
+    db: Database, user_id: int, order: Order = "weakest", connection_id: int | None = None
+) -> CardView:
+    """The card to show: a chosen person, or the next one in the queue."""
+    connection = (
+        get_connection(db, user_id, connection_id)
+        if connection_id is not None
+        else next_connection(db, user_id, order)
+    )
+    if connection is not None and connection.gone:
+        connection = next_connection(db, user_id, order)
+    return CardView(
+        connection,
+        progress(db, user_id),
+        last_decision(db, user_id),
+        order,
+        signals_known(db, user_id),
+    )
+
+
+def press(
+    db: Database,
+    user_id: int,
+    command: CardCommand,
+    order: Order = "weakest",
+    now: datetime | None = None,
+) -> tuple[Outcome, CardView]:
+    """One card button, whole: apply it, then load the card to show next.
+
+    Every command names a connection, which is checked against the presser; OpenCard
+    only opens that person's card. One call, so a press costs one hop to the
+    database thread.
+    """
+    show: int | None = None
+    match command:
+        case SetDecision(connection_id, decision):
+            outcome = decide(db, user_id, connection_id, decision, now)
+        case TakeBack(connection_id, seq):
+            outcome = undo(db, user_id, connection_id, seq)
+            show = connection_id if outcome is Outcome.APPLIED else None
+        case TagReason(connection_id, reason):
+            outcome = set_reason(db, user_id, connection_id, reason)
+        case OpenCard(connection_id):
+            found = get_connection(db, user_id, connection_id)
+            outcome = Outcome.APPLIED if found and not found.gone else Outcome.MISSING
+            show = connection_id if outcome is Outcome.APPLIED else None
+    return outcome, card_view(db, user_id, order, show)

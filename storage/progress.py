@@ -1,0 +1,41 @@
+"""A person's counts toward their target, and how fast they have been deciding."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from storage.records import Progress
+from storage.users import DEFAULT_TARGET, utc_now_iso
+
+
+def progress(db: Database, user_id: int) -> Progress:
+    """Counts of kept, cut, skipped and undecided people, and the target."""
+    # Kept up to date by triggers (storage/schema.py): one small read per press.
+    counts = dict(
+        db.execute("SELECT bucket, n FROM progress_counts WHERE user_id = ?", [user_id]).fetchall()
+    )
+    target_row = db.execute("SELECT target FROM users WHERE user_id = ?", [user_id]).fetchone()
+    kept, cut = counts.get("keep", 0), counts.get("cut", 0)
+    skipped, undecided = counts.get("skip", 0), counts.get("undecided", 0)
+    return Progress(
+        total=kept + cut + skipped + undecided,
+        kept=kept,
+        cut=cut,
+        skipped=skipped,
+        undecided=undecided,
+        removed=counts.get("removed", 0),
+        target=target_row[0] if target_row else DEFAULT_TARGET,
+    )
+
+
+def recent_pace(db: Database, user_id: int, now: datetime, days: int = 14) -> float:
+    """Keep/cut decisions per day over the last `days` days (0.0 when idle)."""
+    since = utc_now_iso(now - timedelta(days=days))
+    count = db.execute(
+        "SELECT count(*) FROM decisions WHERE user_id = ? AND decision != 'skip' "
+        "AND decided_at >= ?",
+        [user_id, since],
+    ).fetchone()[0]
+    return count / days
