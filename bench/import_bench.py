@@ -100,7 +100,7 @@ def our_import(data: bytes, store: Store) -> None:
 
 def baseline(data_rows: list[list[str]], db: Database) -> None:
     """The bare minimum: insert the raw rows into an empty table."""
-    db["raw"].insert_all(dict(zip(HEADER, r, strict=True)) for r in data_rows)
+    db.table("raw").insert_all(dict(zip(HEADER, r, strict=True)) for r in data_rows)
 
 
 def timed(runs: int, prepare: Callable[[int], Any], work: Callable[[Any], None]) -> list[float]:

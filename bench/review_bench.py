@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    /work/venv/bin/python bench/review_bench.py            # full run (under ~3 minutes)
-    /work/venv/bin/python bench/review_bench.py --quick    # smoke run (a few seconds)
-    /work/venv/bin/python bench/review_bench.py --json results.json
+    .venv/bin/python bench/review_bench.py            # full run (under ~3 minutes)
+    .venv/bin/python bench/review_bench.py --quick    # smoke run (a few seconds)
+    .venv/bin/python bench/review_bench.py --json results.json
 
 What is measured
 ----------------
@@ -46,11 +46,11 @@ What is measured
 
 Reading the results block
 -------------------------
-The block printed at the end is plain text meant to be pasted into the README or an
-issue: the machine (Python, SQLite, PTB, CPUs), store size and build time, the two
-in-process lines, the round-trip lines and ratios, and MET/MISSED per target. The
---quick run uses a much smaller store and fewer users, so its numbers are a smoke test
-only and are marked as such; the targets are about the full run's sizes.
+The block printed at the end is plain text meant to be pasted into the README: the
+machine (Python, SQLite, PTB, CPUs), store size and build time, the two in-process lines,
+the round-trip lines and ratios, and MET/MISSED per target. The --quick run uses a much
+smaller store and fewer users, so its numbers are a smoke test only and are marked as such;
+the targets are about the full run's sizes.
 
 The test server, its test users and the bot share this one process and event loop, so
 a round-trip figure includes the harness's own CPU time (HTTP on both sides, the
@@ -110,6 +110,7 @@ from storage import decisions, users
 from storage.cards import card_view
 from storage.export import Signals
 from storage.merge import apply_import
+from storage.records import Decision, Order
 from storage.store import Store
 from tests.records import export, person
 from tests.telegram_server import TelegramServer
@@ -138,7 +139,7 @@ POSITIONS = (
     "CTO", "Product Manager", "Talent Acquisition Specialist", "", "Founder", "Consultant",
 )  # fmt: skip
 # Roughly what people press: mostly keep and cut, sometimes skip.
-ACTIONS = ("keep", "cut", "skip")
+ACTIONS: tuple[Decision, ...] = ("keep", "cut", "skip")
 ACTION_WEIGHTS = (55, 35, 10)
 
 QUIET_LOGGERS = (
@@ -264,7 +265,7 @@ def press_series(
 ) -> Latencies:
     """Time decide + card_view + render, press after press, for one person."""
     today = date.today()
-    order = "weakest"
+    order: Order = "weakest"
     view = card_view(db, user_id, order)
     cards.render(view, today)
     result = Latencies(label)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import sys
 from urllib.parse import urlsplit
 
@@ -11,7 +12,9 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
+from bot.app import build_application
 from bot.config import ConfigError, Settings, configure_logging, load_settings
+from storage.store import Store
 
 log = logging.getLogger("keepcut")
 
@@ -40,15 +43,13 @@ def main() -> None:
         print(f"keepcut: {exc}", file=sys.stderr)
         sys.exit(2)
     configure_logging(settings)
-
-    from bot.app import build_application
-
     try:
-        app = build_application(settings)
-    except Exception as exc:
-        log.debug("start-up failed", exc_info=exc)
+        store = Store(settings.db_path)
+    except (sqlite3.Error, OSError) as exc:
+        log.debug("opening the database failed", exc_info=exc)
         print(f"keepcut: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
         sys.exit(1)
+    app = build_application(settings, store)
 
     host = urlsplit(settings.base_url).netloc
     try:

@@ -49,7 +49,13 @@ def build_application(settings: Settings, store: Store | None = None) -> Keepcut
             )
         )
         # Pace new messages per chat and retry a 429 after the wait Telegram asks for.
-        .rate_limiter(ChatRateLimiter(max_retries=3))
+        .rate_limiter(
+            ChatRateLimiter(
+                max_retries=3,
+                private_interval=settings.private_chat_interval,
+                group_interval=settings.group_chat_interval,
+            )
+        )
         .concurrent_updates(PerPersonUpdateProcessor())
         .post_init(post_init)
         .post_shutdown(post_shutdown)

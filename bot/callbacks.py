@@ -8,8 +8,10 @@
     go:<order>       StartReview: start or continue (weakest | oldest | newest | - = saved)
     cl               ShowCutList
 
-Ids are the connections table's integer keys; every handler checks them against
-the presser's own user id, so copied or forged data reaches nobody else's rows.
+Decide, Undo, Reason and View are storage.cards' commands, which a press hands to
+storage.cards.press as they are. Ids are the connections table's integer keys; every
+query checks them against the presser's own user id, so copied or forged data reaches
+nobody else's rows.
 All data is ASCII and at most 64 bytes, Telegram's limit.
 """
 
@@ -21,6 +23,8 @@ from typing import assert_never, cast
 
 from telegram import InlineKeyboardButton
 
+# The card buttons carry storage's own commands; this module only encodes them.
+from storage.cards import Decide, Reason, Undo, View
 from storage.records import Decision, Order
 
 MAX_BYTES = 64
@@ -40,37 +44,6 @@ _PATTERN = re.compile(
     r")\Z",
     re.ASCII,  # \d must not accept other scripts' digits
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Decide:
-    """Keep, cut or skip one person."""
-
-    connection_id: int
-    decision: Decision
-
-
-@dataclass(frozen=True, slots=True)
-class Undo:
-    """Take back exactly decision number `seq`, which was about this person."""
-
-    connection_id: int
-    seq: int
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """Tag the cut of this person with one of the five reasons."""
-
-    connection_id: int
-    reason: int
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """Open this person's card (a /find result)."""
-
-    connection_id: int
 
 
 @dataclass(frozen=True, slots=True)

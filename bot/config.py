@@ -35,6 +35,10 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     log_level: str = "INFO"
+    # Seconds between new messages to one chat: Telegram allows about one a second in
+    # a private chat and 20 a minute in a group. Tests on a local server shorten them.
+    private_chat_interval: float = 1.1
+    group_chat_interval: float = 3.1
 
     def is_allowed(self, user_id: int) -> bool:
         """Whether this Telegram user may use the bot (an empty list lets everyone in)."""

@@ -59,10 +59,16 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     everyone else's cards, as python-telegram-bot's AIORateLimiter would.
     """
 
-    def __init__(self, max_retries: int = 3, overall_per_second: int = 30) -> None:
+    def __init__(
+        self,
+        max_retries: int = 3,
+        overall_per_second: int = 30,
+        private_interval: float = 1.1,
+        group_interval: float = 3.1,
+    ) -> None:
         self._max_retries = max_retries
         self._overall = AsyncLimiter(overall_per_second, 1)
-        self._pacer = ChatPacer()
+        self._pacer = ChatPacer(private_interval, group_interval)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -85,7 +85,7 @@ BUTTON_START_REVIEW = "▶️ Start reviewing"
 BUTTON_CONTINUE_REVIEW = "▶️ Continue reviewing"
 BUTTON_CUTLIST = "✂️ Show my cut list"
 
-# The five reasons people prune (PRODUCT.md), short enough for a button.
+# The five reasons people prune a network, short enough for a button.
 REASONS = {
     1: "Fell short when asked",
     2: "Don't really know them",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -14,7 +13,7 @@ from storage.records import CardView, Decision, Order, Outcome
 
 
 @dataclass(frozen=True, slots=True)
-class SetDecision:
+class Decide:
     """Keep, cut or skip this connection."""
 
     connection_id: int
@@ -22,7 +21,7 @@ class SetDecision:
 
 
 @dataclass(frozen=True, slots=True)
-class TakeBack:
+class Undo:
     """Undo decision number `seq`, which was about this connection."""
 
     connection_id: int
@@ -30,7 +29,7 @@ class TakeBack:
 
 
 @dataclass(frozen=True, slots=True)
-class TagReason:
+class Reason:
     """Say why this connection was cut (1-5)."""
 
     connection_id: int
@@ -38,13 +37,13 @@ class TagReason:
 
 
 @dataclass(frozen=True, slots=True)
-class OpenCard:
+class View:
     """Show this connection's card (from /find)."""
 
     connection_id: int
 
 
-CardCommand = SetDecision | TakeBack | TagReason | OpenCard
+CardCommand = Decide | Undo | Reason | View
 
 
 def card_view(
@@ -68,28 +67,24 @@ def card_view(
 
 
 def press(
-    db: Database,
-    user_id: int,
-    command: CardCommand,
-    order: Order = "weakest",
-    now: datetime | None = None,
+    db: Database, user_id: int, command: CardCommand, order: Order = "weakest"
 ) -> tuple[Outcome, CardView]:
     """One card button, whole: apply it, then load the card to show next.
 
-    Every command names a connection, which is checked against the presser; OpenCard
+    Every command names a connection, which is checked against the presser; View
     only opens that person's card. One call, so a press costs one hop to the
     database thread.
     """
     show: int | None = None
     match command:
-        case SetDecision(connection_id, decision):
-            outcome = decide(db, user_id, connection_id, decision, now)
-        case TakeBack(connection_id, seq):
+        case Decide(connection_id, decision):
+            outcome = decide(db, user_id, connection_id, decision)
+        case Undo(connection_id, seq):
             outcome = undo(db, user_id, connection_id, seq)
             show = connection_id if outcome is Outcome.APPLIED else None
-        case TagReason(connection_id, reason):
+        case Reason(connection_id, reason):
             outcome = set_reason(db, user_id, connection_id, reason)
-        case OpenCard(connection_id):
+        case View(connection_id):
             found = get_connection(db, user_id, connection_id)
             outcome = Outcome.APPLIED if found and not found.gone else Outcome.MISSING
             show = connection_id if outcome is Outcome.APPLIED else None

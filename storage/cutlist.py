@@ -113,16 +113,12 @@ def press_removed(
 ) -> RemovedMark:
     """Removed ✓, whole: mark the cut removed and reload the people its message shows."""
     with db.atomic():
-        row = db.execute(
-            "SELECT removed_at FROM decisions "
-            "WHERE connection_id = ? AND user_id = ? AND decision = 'cut'",
-            [connection_id, user_id],
-        ).fetchone()
-        if row is None:
+        before = get_cut(db, user_id, connection_id)
+        if before is None:
             return RemovedMark(found=False, already=False, people=[])
         mark_removed(db, user_id, connection_id, now)
         people = cuts_by_id(db, user_id, shown_ids)
-    return RemovedMark(found=True, already=row[0] is not None, people=people)
+    return RemovedMark(found=True, already=before.removed_at is not None, people=people)
 
 
 def all_cuts(db: Database, user_id: int) -> list[Connection]:

@@ -35,28 +35,34 @@ async def server() -> AsyncIterator[TelegramServer]:
     """The local Telegram Bot API test server on a free loopback port."""
     from tests.telegram_server import TelegramServer
 
-    srv = TelegramServer()
-    await srv.start()
-    yield srv
-    await srv.stop()
+    async with TelegramServer() as srv:
+        yield srv
 
 
 class RunningBot:
     """Start and stop the real keepcut Application against the test server."""
 
-    def __init__(self, server: TelegramServer, db_path: Path) -> None:
+    def __init__(self, server: TelegramServer, db_path: Path, real_pacing: bool = False) -> None:
         self.server = server
         self.db_path = db_path
+        self.real_pacing = real_pacing
         self.app: KeepcutApp | None = None
 
     def settings(self, **overrides: object) -> Settings:
-        """Settings pointing the bot at the test server and the test database."""
+        """Settings pointing the bot at the test server and the test database.
+
+        The local server enforces no flood limits unless asked to, so new messages
+        are spaced 20 ms apart instead of Telegram's second (tests/test_flood.py
+        runs with the real spacing against a server that enforces it).
+        """
         values: dict[str, object] = {
             "token": self.server.token,
             "db_path": self.db_path,
             "base_url": self.server.base_url,
             "base_file_url": self.server.base_file_url,
         }
+        if not self.real_pacing:
+            values.update(private_chat_interval=0.02, group_chat_interval=0.05)
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
 

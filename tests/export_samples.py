@@ -1,6 +1,10 @@
-"""Builders of synthetic LinkedIn exports (bytes) for the export reader's tests.
+"""Builders of synthetic LinkedIn exports (bytes) for the reader's and the end-to-end tests.
 
-Every person here is invented; shapes follow /work/shared/LINKEDIN_EXPORT.md.
+Every person here is invented. The shapes are those found in published exports and the
+tools that read them: today's Connections.csv (a "Notes:" preamble, then First Name, Last
+Name, URL, Email Address, Company, Position, Connected On), the 2019-2020 shape without
+preamble or URL, the 2018 shape with times in the date, and the same files after a
+spreadsheet re-saved them (other encodings, delimiters, line endings and date styles).
 """
 
 from __future__ import annotations
@@ -53,10 +57,10 @@ class Person:
     first: str
     last: str
     slug: str | None
-    email: str
-    company: str
-    position: str
-    connected: datetime.date
+    email: str = ""
+    company: str = "Northwind"
+    position: str = "Engineer"
+    connected: datetime.date = datetime.date(2020, 9, 4)
 
     @property
     def url(self) -> str:
@@ -103,6 +107,15 @@ PEOPLE: tuple[Person, ...] = (
         datetime.date(2023, 7, 4),
     ),
 )
+
+
+def people(count: int, prefix: str = "p") -> list[Person]:
+    """`count` distinct people, connected on different days."""
+    return [
+        Person(f"Person{i:03d}", "Example", f"{prefix}-{i:03d}",
+               connected=datetime.date(2010 + i % 15, 1, (i % 28) + 1))
+        for i in range(count)
+    ]  # fmt: skip
 
 
 def linkedin_date(value: datetime.date) -> str:
@@ -511,6 +524,16 @@ def zip_bomb(size: int = 1 << 30) -> bytes:
 def lying_zip_bomb(declared: int = 1000, real: int = 1 << 30) -> bytes:
     """A member declaring ``declared`` bytes that inflates to ``real`` bytes."""
     return raw_zip([RawEntry("Connections.csv", deflated_zeros(real), file_size=declared)])
+
+
+def traversal_zip() -> bytes:
+    """A ZIP with a member that climbs out of the extraction folder."""
+    return zip_bytes(
+        [
+            ("../../etc/cron.d/evil", b"* * * * * root true\n"),
+            ("Connections.csv", current_connections(people(2))),
+        ]
+    )
 
 
 def overlapping_zip(copies: int = 20) -> bytes:

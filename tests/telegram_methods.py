@@ -2,8 +2,9 @@
 
 Each handler takes the server and a ``Call`` (normalised parameters plus uploaded files) and
 returns the ``result`` or raises ``ApiError``. ``API`` maps lower-cased method names to
-(canonical name, handler). Error descriptions are tdlib/telegram-bot-api's (ENGINEERING_NOTES
-§E); the few marked "approximate" below are plausible but unverified.
+(canonical name, handler). Error descriptions are those of the official server
+(github.com/tdlib/telegram-bot-api, ``telegram-bot-api/Client.cpp``); the few marked
+"approximate" below are plausible but unverified.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ Served: ``/bot<token>/<method>`` (GET or POST; query string, form, JSON or multi
 names case-insensitive) and ``/file/bot<token>/<file_path>``. A wrong token gets 401
 ``Unauthorized: invalid token specified`` (PTB raises InvalidToken); an unknown method 404
 ``Not Found: method not found``. Answers use Telegram's envelope with HTTP status == error_code
-and tdlib/telegram-bot-api's descriptions (ENGINEERING_NOTES section E). The methods and their
+and the descriptions of the official server (github.com/tdlib/telegram-bot-api,
+``telegram-bot-api/Client.cpp``; https://core.telegram.org/bots/api). The methods and their
 checks live in tests/telegram_methods.py.
 
 Differences from Telegram, on purpose: update ids start at 1; getUpdates has no anti-spin delay;
@@ -31,7 +32,8 @@ Test helpers: ``requests`` (every call as a ``RecordedRequest``: method, params,
 status, response), ``calls(method)``, ``fail_next(method, status=429, retry_after=1,
 description=None, times=1)``, ``add_update(dict)``, ``add_file(data, name, size=...)``,
 ``chats``, ``files``, ``commands``, ``webhook``, ``updates`` (pending), ``wait_for(predicate,
-timeout)``.
+timeout)``, ``server_errors()`` / ``assert_no_server_errors()`` (5xx answers that were bugs of
+this server, not injected; ``async with`` and the test fixtures check them at the end).
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class RecordedRequest:
     time: float
     status: int = 200
     response: JSON = field(default_factory=dict)
+    injected: bool = False  # the error came from fail_next(), not from the server itself
 
     @property
     def ok(self) -> bool:
@@ -181,8 +184,21 @@ class TelegramServer:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        """Stop the server."""
+        """Stop the server; then fail if it answered any request with its own 5xx."""
         await self.stop()
+        if exc_info[0] is None:
+            self.assert_no_server_errors()
+
+    def server_errors(self) -> list[RecordedRequest]:
+        """Requests this server answered with a 5xx it was not told to inject (its bugs)."""
+        return [r for r in self.requests if r.status >= 500 and not r.injected]
+
+    def assert_no_server_errors(self) -> None:
+        """A bug in the test server must never let a test pass silently."""
+        errors = self.server_errors()
+        assert not errors, "the test server failed: " + "; ".join(
+            f"{r.method}: {r.description}" for r in errors
+        )
 
     @property
     def url(self) -> str:
@@ -349,11 +365,17 @@ class TelegramServer:
             record.method, handler = API.get(method.lower(), (method, None))
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
+            record.injected = True
             self._raise_fault(method.lower())
+            record.injected = False
             result = await handler(self, Call(record.params, record.files))
             record.response = {"ok": True, "result": result}
         except ApiError as error:
             record.status, record.response = error.status, error.payload()
+        except ConnectionError:
+            # The client hung up (a long poll abandoned at shutdown): nobody to answer.
+            record.status = 499
+            raise
         except Exception as error:  # a bug in this server: answer like Telegram's 500
             failure = ApiError(500, f"Internal Server Error: {error!r}")
             record.status, record.response = failure.status, failure.payload()

@@ -137,3 +137,14 @@ def test_unreachable_server_fails_in_one_line_without_traceback(tmp_path: Path) 
     assert "Traceback" not in result.stderr
     assert "cannot reach the Telegram Bot API at 127.0.0.1:9" in result.stderr
     assert TOKEN not in result.stderr
+
+
+def test_a_database_that_cannot_be_opened_exits_1_with_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = _run_bot(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, KEEPCUT_DB=str(folder))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"keepcut: cannot open the database {folder}")
+    assert "Traceback" not in result.stderr

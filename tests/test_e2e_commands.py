@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.context import KeepcutApp
-from tests.e2e_files import Person, connections_csv, export_zip, people
+from tests.export_samples import Person, current_connections, export_zip, people
 from tests.telegram_server import TelegramServer
 from tests.user import BotMessage, TelegramUser
 
@@ -20,7 +20,7 @@ MESSAGES = (
     '2024-10-27 09:00:00 UTC,,"Fine ""thanks""\nand you?",INBOX\n'
     f"c2,,Me Owner,{OWNER},Other Person,https://www.linkedin.com/in/other,"
     "2023-01-02 10:00:00 UTC,,Hello,INBOX\n"
-)
+).encode()
 INVITATIONS = (
     "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n"
     'Me Owner,Pending Pat,"1/5/20, 3:43 PM",,OUTGOING,'
@@ -29,7 +29,7 @@ INVITATIONS = (
     'Me Owner,Chatty Friend,"2/5/19, 1:00 PM",,OUTGOING,'
     + OWNER
     + ",https://www.linkedin.com/in/chatty\n"
-)
+).encode()
 
 
 async def reply_to(user: TelegramUser, text: str) -> BotMessage:
@@ -49,7 +49,12 @@ async def test_cards_show_what_the_export_says(server: TelegramServer, bot: Keep
     me = server.user(ME, "Ada")
     rows = [Person("Chatty", "Friend", "chatty"), Person("Quiet", "One", "quiet")]
     reply = await import_file(
-        me, export_zip(rows, {"messages.csv": MESSAGES, "Invitations.csv": INVITATIONS}), "a.zip"
+        me,
+        export_zip(
+            current_connections(rows),
+            signals={"messages.csv": MESSAGES, "Invitations.csv": INVITATIONS},
+        ),
+        "a.zip",
     )
     assert "messages, endorsements and recommendations will show" in reply.text
     await me.send("/review")
@@ -69,7 +74,11 @@ async def test_invitations_lists_old_pending_ones(server: TelegramServer, bot: K
     me = server.user(ME, "Ada")
     await reply_to(me, "/invitations")
     rows = [Person("Chatty", "Friend", "chatty")]
-    await import_file(me, export_zip(rows, {"Invitations.csv": INVITATIONS}), "a.zip")
+    await import_file(
+        me,
+        export_zip(current_connections(rows), signals={"Invitations.csv": INVITATIONS}),
+        "a.zip",
+    )
     answer = await reply_to(me, "/invitations")
     assert "1 invitation still pending" in answer.text
     assert "Pending Pat — sent Jan 2020" in answer.text
@@ -80,13 +89,15 @@ async def test_invitations_without_the_file_says_what_to_send(
     server: TelegramServer, bot: KeepcutApp
 ) -> None:
     me = server.user(ME, "Ada")
-    await import_file(me, connections_csv(people(2)), "Connections.csv")
+    await import_file(me, current_connections(people(2)), "Connections.csv")
     assert (await reply_to(me, "/invitations")).text.startswith("Your export has no Invitations")
 
 
 async def test_find_then_change_a_decision(server: TelegramServer, bot: KeepcutApp) -> None:
     me = server.user(ME, "Ada")
-    await import_file(me, connections_csv([*people(3), Person("Zoë", "Ångström", "zoe")]), "c.csv")
+    await import_file(
+        me, current_connections([*people(3), Person("Zoë", "Ångström", "zoe")]), "c.csv"
+    )
     assert (await reply_to(me, "/find")).text == texts.FIND_USAGE
     assert "Nobody" in (await reply_to(me, "/find <nobody>")).text
     found = await reply_to(me, "/find zoe")
@@ -102,12 +113,11 @@ async def test_find_then_change_a_decision(server: TelegramServer, bot: KeepcutA
 
 
 async def test_target_is_validated(server: TelegramServer, bot: KeepcutApp) -> None:
+    # Every bad input is a case of test_command_arguments; here, what the person sees.
     me = server.user(ME, "Ada")
-    for bad in ("/target", "/target 0", "/target 30001", "/target -5", "/target 12.5",
-                "/target lots", "/target 1 2"):  # fmt: skip
-        assert (await reply_to(me, bad)).text == texts.TARGET_USAGE, bad
+    assert (await reply_to(me, "/target 0")).text == texts.TARGET_USAGE
     assert (await reply_to(me, "/target 1,200")).text.startswith("🎯 Target set to 1,200.")
-    await import_file(me, connections_csv(people(3)), "c.csv")
+    await import_file(me, current_connections(people(3)), "c.csv")
     assert "Target: 1,200" in (await reply_to(me, "/stats")).text
 
 
@@ -115,9 +125,9 @@ async def test_second_upload_while_importing_is_told_to_wait(
     server: TelegramServer, bot: KeepcutApp
 ) -> None:
     me = server.user(ME, "Ada")
-    big = export_zip(people(30_000))
+    big = export_zip(current_connections(people(30_000)))
     await me.send_document(big, "big.zip")
-    await me.send_document(connections_csv(people(2)), "Connections.csv")
+    await me.send_document(current_connections(people(2)), "Connections.csv")
     first = await me.next_message(timeout=10)
     second = await me.next_message(timeout=10)
     assert first.text == texts.READING or first.edits

@@ -10,7 +10,14 @@ from bot import texts
 from bot.context import KeepcutApp
 from storage import decisions, progress, queue, search
 from tests import export_samples as samples
-from tests.e2e_files import Person, connections_csv, export_zip, people, traversal_zip, zip_bomb
+from tests.export_samples import (
+    Person,
+    current_connections,
+    export_zip,
+    people,
+    traversal_zip,
+    zip_bomb,
+)
 from tests.telegram_server import TelegramServer
 from tests.user import BotMessage, TelegramUser
 
@@ -32,7 +39,9 @@ async def test_zip_import_states_the_counts_and_offers_the_review(
     server: TelegramServer, bot: KeepcutApp
 ) -> None:
     me = server.user(ME, "Ada")
-    reply = await upload(me, export_zip(people(12)), "Basic_LinkedInDataExport_11-29-2026.zip")
+    reply = await upload(
+        me, export_zip(current_connections(people(12))), "Basic_LinkedInDataExport_11-29-2026.zip"
+    )
     assert "Read 12 connections" in reply.text
     assert "12 people to review" in reply.text
     assert [b.text for b in reply.buttons()] == [texts.BUTTON_START_REVIEW]
@@ -44,7 +53,7 @@ async def test_reupload_reports_new_and_gone_and_keeps_decisions(
 ) -> None:
     me = server.user(ME, "Ada")
     first = people(10)
-    await upload(me, connections_csv(first), "Connections.csv", "text/csv")
+    await upload(me, current_connections(first), "Connections.csv", "text/csv")
     store = bot.bot_data["store"]
     kept = search.find(store.db, ME, first[0].first)[0]
     cut = search.find(store.db, ME, first[1].first)[0]
@@ -52,7 +61,9 @@ async def test_reupload_reports_new_and_gone_and_keeps_decisions(
     decisions.decide(store.db, ME, cut.id, "cut")
     # A year later: person 1 (cut) and person 2 are gone; two new people arrived.
     second = [first[0], *first[3:], Person("New", "One", "new-1"), Person("New", "Two", "new-2")]
-    reply = await upload(me, export_zip(second), "Basic_LinkedInDataExport_11-29-2027.zip")
+    reply = await upload(
+        me, export_zip(current_connections(second)), "Basic_LinkedInDataExport_11-29-2027.zip"
+    )
     assert "Read 10 connections" in reply.text
     assert "New since your last upload: 2" in reply.text
     assert "Gone since then: 2 (1 of them on your cut list" in reply.text
@@ -69,7 +80,7 @@ async def test_hostile_zip_is_refused_quickly_and_bot_carries_on(
     server: TelegramServer, bot: KeepcutApp, build: object, name: str
 ) -> None:
     me = server.user(ME, "Ada")
-    await upload(me, export_zip(people(3)), "good.zip")
+    await upload(me, export_zip(current_connections(people(3))), "good.zip")
     data = build()  # type: ignore[operator]
     started = time.monotonic()
     reply = await upload(me, data, name)
@@ -119,7 +130,7 @@ async def test_header_only_export_is_answered_kindly(
     server: TelegramServer, bot: KeepcutApp
 ) -> None:
     me = server.user(ME, "Ada")
-    reply = await upload(me, connections_csv([]), "Connections.csv", "text/csv")
+    reply = await upload(me, current_connections([]), "Connections.csv", "text/csv")
     assert reply.text.startswith("Your export has no connections in it")
     assert reply.buttons() == []
 

@@ -8,7 +8,7 @@ import io
 from bot import texts
 from bot.context import KeepcutApp
 from tests.conftest import RunningBot
-from tests.e2e_files import Person, connections_csv, people
+from tests.export_samples import Person, current_connections, people
 from tests.telegram_server import TelegramServer
 from tests.user import BotMessage, TelegramUser
 
@@ -17,7 +17,7 @@ ALICE, BOB = 1001, 2002
 
 async def imported(user: TelegramUser, rows: list[Person]) -> BotMessage:
     """Upload these people and return the first review card."""
-    await user.send_document(connections_csv(rows), "Connections.csv", mime_type="text/csv")
+    await user.send_document(current_connections(rows), "Connections.csv", mime_type="text/csv")
     status = await user.next_message(timeout=10)
     reply = await user.wait_for_edit(status, timeout=10)
     press = await user.press(reply, "reviewing")

@@ -9,27 +9,25 @@ import pytest
 
 from bot import texts
 from tests.conftest import RunningBot
-from tests.e2e_files import connections_csv, people
+from tests.export_samples import current_connections, people
 from tests.telegram_server import TelegramServer
 
 
 @pytest.fixture
 async def strict_server() -> AsyncIterator[TelegramServer]:
     """A test server that enforces one message a second per private chat."""
-    server = TelegramServer(flood_control=True)
-    await server.start()
-    yield server
-    await server.stop()
+    async with TelegramServer(flood_control=True) as server:
+        yield server
 
 
 async def test_cut_list_burst_arrives_whole_under_flood_control(
     strict_server: TelegramServer, tmp_path: Path
 ) -> None:
-    running = RunningBot(strict_server, tmp_path / "k.db")
+    running = RunningBot(strict_server, tmp_path / "k.db", real_pacing=True)
     app = await running.start()
     try:
         me = strict_server.user(1001, "Ada")
-        await me.send_document(connections_csv(people(25)), "Connections.csv")
+        await me.send_document(current_connections(people(25)), "Connections.csv")
         status = await me.next_message(timeout=10)
         await me.wait_for_edit(status, timeout=10)
         store = app.bot_data["store"]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlite_utils import Database
 
-from storage import cutlist, decisions, progress, queue, search, users
+from storage import cards, cutlist, decisions, progress, queue, search, users
 from storage.export.records import Signals
 from storage.merge import apply_import
 from storage.records import Outcome
@@ -203,4 +203,34 @@ def test_progress_counters_match_the_rows_through_everything(db: Database) -> No
         db.execute("SELECT count(*) FROM progress_counts WHERE user_id = ?", [ALICE]).fetchone()[0]
         == 0
     )
+    assert progress.progress(db, BOB).undecided == 2
+
+
+def test_a_press_applies_its_command_and_loads_the_next_card(db: Database) -> None:
+    first = queue.next_connection(db, ALICE)
+    assert first is not None
+    outcome, view = cards.press(db, ALICE, cards.Decide(first.id, "cut"))
+    assert outcome is Outcome.APPLIED
+    assert view.connection is not None and view.connection.id != first.id
+    assert view.last is not None and view.last.connection_id == first.id
+    assert cards.press(db, ALICE, cards.Reason(first.id, 3))[0] is Outcome.APPLIED
+    outcome, view = cards.press(db, ALICE, cards.Undo(first.id, view.last.seq))
+    assert outcome is Outcome.APPLIED
+    assert view.connection is not None and view.connection.id == first.id, "undone: shown again"
+    outcome, view = cards.press(db, ALICE, cards.View(first.id))
+    assert (outcome, view.connection and view.connection.id) == (Outcome.APPLIED, first.id)
+
+
+def test_a_press_on_someone_elses_connection_changes_nothing(db: Database) -> None:
+    bobs = queue.next_connection(db, BOB)
+    assert bobs is not None
+    for command in (
+        cards.Decide(bobs.id, "keep"),
+        cards.Reason(bobs.id, 1),
+        cards.View(bobs.id),
+    ):
+        outcome, view = cards.press(db, ALICE, command)
+        assert outcome is Outcome.MISSING
+        assert view.connection is None or view.connection.id != bobs.id
+    assert cards.press(db, ALICE, cards.Undo(bobs.id, 1))[0] is Outcome.UNCHANGED
     assert progress.progress(db, BOB).undecided == 2

@@ -37,6 +37,7 @@ from telegram.ext import (
     filters,
 )
 
+from tests.telegram_methods import API
 from tests.telegram_server import TelegramServer
 
 KEYBOARD = InlineKeyboardMarkup(
@@ -52,13 +53,6 @@ NOT_MODIFIED = (
     "Message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[TelegramServer]:
-    """A fresh server on a free port."""
-    async with TelegramServer() as srv:
-        yield srv
 
 
 @pytest.fixture
@@ -334,7 +328,9 @@ async def test_more_than_100_buttons_are_refused(server: TelegramServer, ptb_bot
         await ptb_bot.send_message(1001, "many", reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def test_edits(server: TelegramServer, ptb_bot: Bot) -> None:
+async def test_edits_refuse_identical_content_and_missing_messages(
+    server: TelegramServer, ptb_bot: Bot
+) -> None:
     alice = server.user(1001)
     sent = await ptb_bot.send_message(
         1001, "<b>card</b>", parse_mode=ParseMode.HTML, reply_markup=KEYBOARD
@@ -473,7 +469,9 @@ async def test_injected_429_gives_retry_after(server: TelegramServer, ptb_bot: B
     await ptb_bot.send_message(1001, "hi")  # only the next call fails
 
 
-async def test_forbidden(server: TelegramServer, ptb_bot: Bot) -> None:
+async def test_blocked_user_gets_403_and_a_my_chat_member_update(
+    server: TelegramServer, ptb_bot: Bot
+) -> None:
     alice = server.user(1001)
     server.fail_next(
         "sendMessage", status=403, description="Forbidden: bot was blocked by the user"
@@ -503,7 +501,9 @@ async def test_flood_control() -> None:
 # -- HTTP surface ---------------------------------------------------------------------------------
 
 
-async def test_http_surface(server: TelegramServer) -> None:
+async def test_any_http_method_and_case_is_served_and_wrong_paths_refused(
+    server: TelegramServer,
+) -> None:
     server.user(1001)
     api = f"{server.base_url}{server.token}"
     async with aiohttp.ClientSession() as http:
@@ -531,6 +531,26 @@ async def test_http_surface(server: TelegramServer) -> None:
         ) as response:
             assert response.status == 404
     assert [call["text"] for call in server.calls("sendMessage")] == ["via GET", "via JSON"]
+
+
+async def test_a_server_bug_is_reported_and_an_injected_500_is_not(
+    server: TelegramServer, ptb_bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.fail_next("getMe", status=500)
+    with pytest.raises(TelegramError):
+        await ptb_bot.get_me()
+    assert server.server_errors() == []
+
+    async def broken(srv: TelegramServer, call: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setitem(API, "getme", ("getMe", broken))
+    with pytest.raises(TelegramError):
+        await ptb_bot.get_me()
+    assert [r.method for r in server.server_errors()] == ["getMe"]
+    with pytest.raises(AssertionError, match="the test server failed: getMe"):
+        server.assert_no_server_errors()
+    server.requests.clear()  # this bug was planted; the fixture's own check must pass
 
 
 async def test_unknown_method_via_ptb(ptb_bot: Bot) -> None:

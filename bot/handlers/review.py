@@ -8,17 +8,14 @@ from dataclasses import replace
 from telegram import Update
 
 from bot import texts
-from bot.callbacks import Decide, Reason, Undo, View
 from bot.context import KeepcutContext
 from bot.render import cards
 from bot.telegram_io import answer_quietly, drop_keyboard, edit_or_send
 from storage import decisions, queue, search, users
-from storage.cards import CardCommand, OpenCard, SetDecision, TagReason, TakeBack, card_view, press
+from storage.cards import CardCommand, Decide, Reason, Undo, card_view, press
 from storage.records import ORDERS, CardView, Order, Outcome
 
 log = logging.getLogger(__name__)
-
-CardAction = Decide | Undo | Reason | View
 
 
 async def show_card(
@@ -93,32 +90,17 @@ async def find_command(update: Update, context: KeepcutContext) -> None:
     )
 
 
-def command_for(action: CardAction) -> CardCommand:
-    """The storage command a card button stands for."""
-    match action:
-        case Decide(connection_id, decision):
-            return SetDecision(connection_id, decision)
-        case Undo(connection_id, seq):
-            return TakeBack(connection_id, seq)
-        case Reason(connection_id, reason):
-            return TagReason(connection_id, reason)
-        case View(connection_id):
-            return OpenCard(connection_id)
-
-
-async def card_button(update: Update, context: KeepcutContext, action: CardAction) -> None:
+async def card_button(update: Update, context: KeepcutContext, action: CardCommand) -> None:
     """Keep / Cut / Skip / Undo / reason / view: commit first, then answer, then redraw."""
     query = update.callback_query
     assert query and query.message
     user = context.person
-    outcome, view = await context.store.run(
-        press, user.user_id, command_for(action), user.review_order
-    )
+    outcome, view = await context.store.run(press, user.user_id, action, user.review_order)
     await answer_quietly(query, toast(action, outcome))
     await show_card(context, user, view, query.message.message_id)
 
 
-def toast(action: CardAction, outcome: Outcome) -> str | None:
+def toast(action: CardCommand, outcome: Outcome) -> str | None:
     """The short answer to a press: what happened, or why nothing did."""
     if outcome is Outcome.MISSING:
         return texts.TOAST_GONE
