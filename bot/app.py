@@ -40,6 +40,8 @@ def build_application(settings: Settings, store: Store | None = None) -> Keepcut
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
+        # A self-hosted Bot API server in --local mode hands out files as paths on disk.
+        .local_mode(settings.local_mode)
         .context_types(ContextTypes(context=KeepcutContext))
         .job_queue(JobQueue[KeepcutContext]())
         .defaults(

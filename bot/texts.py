@@ -344,10 +344,18 @@ STILL_IMPORTING = (
     "I'm still reading the file you sent before. Wait for my answer, then send this one "
     "again if you still need to."
 )
-TOO_BIG = (
-    "That file is over 20 MB, the most a bot can download from Telegram. Unzip your export "
-    "and send just <code>Connections.csv</code> from it: it is small and has everything I need."
-)
+
+
+def too_big(limit: int) -> str:
+    """The answer to a file larger than this bot may download."""
+    size = f"{limit // (1024 * 1024):,} MB"
+    return (
+        f"That file is over {size}, the most this bot can download from Telegram. Unzip your "
+        "export and send just <code>Connections.csv</code> from it: it is small and has "
+        "everything I need."
+    )
+
+
 DOWNLOAD_FAILED = (
     "I couldn't download that file from Telegram just now. Please send it again in a moment."
 )

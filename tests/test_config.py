@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, TokenFilter, load_settings, read_env_file
+from bot.config import (
+    ENV_VARS,
+    LOCAL_DOWNLOAD_LIMIT,
+    PUBLIC_DOWNLOAD_LIMIT,
+    ConfigError,
+    Settings,
+    TokenFilter,
+    load_settings,
+    read_env_file,
+)
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -24,6 +35,45 @@ def test_defaults_from_token_alone() -> None:
     assert settings.allowed_users == frozenset()
     assert settings.webhook_url is None
     assert settings.log_level == "INFO"
+    assert settings.webhook_listen == "127.0.0.1", "a proxy goes in front; never all addresses"
+    assert not settings.local_mode and settings.download_limit == PUBLIC_DOWNLOAD_LIMIT
+    assert settings.backup_dir is None and settings.backup_keep == 7
+
+
+def test_the_settings_read_exactly_the_listed_variables() -> None:
+    # Every name load_settings reads goes through its value() helper; the source says which.
+    source = inspect.getsource(load_settings)
+    read = set(re.findall(r'value\("([A-Z_]+)"\)', source))
+    assert read == set(ENV_VARS)
+
+
+@pytest.mark.parametrize(
+    ("env", "local"),
+    [
+        ({}, False),
+        ({"TELEGRAM_BASE_URL": "http://127.0.0.1:8081/bot"}, True),
+        ({"TELEGRAM_BASE_URL": "http://127.0.0.1:8081/bot", "TELEGRAM_LOCAL_MODE": "no"}, False),
+        ({"TELEGRAM_LOCAL_MODE": "1"}, True),
+    ],
+)
+def test_local_mode_is_set_or_deduced_from_a_self_hosted_server(
+    env: dict[str, str], local: bool
+) -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **env}, env_file=None)
+    assert settings.local_mode is local
+    assert settings.download_limit == (LOCAL_DOWNLOAD_LIMIT if local else PUBLIC_DOWNLOAD_LIMIT)
+
+
+def test_webhook_secret_is_given_or_derived_from_the_token() -> None:
+    derived = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=None).secret_token
+    assert len(derived) == 48 and TOKEN not in derived
+    other = load_settings({"TELEGRAM_BOT_TOKEN": "654321:OTHER"}, env_file=None).secret_token
+    assert other != derived
+    given = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_SECRET": "s3cret_-x"}, env_file=None
+    )
+    assert given.secret_token == "s3cret_-x"
+    assert "s3cret" not in repr(given)
 
 
 def test_every_variable_is_read() -> None:
@@ -35,10 +85,20 @@ def test_every_variable_is_read() -> None:
             "TELEGRAM_BASE_FILE_URL": "http://127.0.0.1:8081/file/bot",
             "KEEPCUT_ALLOWED_USERS": " 1, 22 ,333,",
             "WEBHOOK_URL": "https://example.invalid/hook",
+            "WEBHOOK_SECRET": "abc",
+            "KEEPCUT_WEBHOOK_LISTEN": "0.0.0.0",
+            "KEEPCUT_WEBHOOK_PORT": "8443",
             "KEEPCUT_LOG_LEVEL": "debug",
+            "TELEGRAM_LOCAL_MODE": "true",
+            "KEEPCUT_BACKUP_DIR": "/backups",
+            "KEEPCUT_BACKUP_KEEP": "30",
         },
         env_file=None,
     )
+    assert (settings.webhook_secret, settings.webhook_listen) == ("abc", "0.0.0.0")
+    assert settings.webhook_port == 8443
+    assert settings.local_mode
+    assert (settings.backup_dir, settings.backup_keep) == (Path("/backups"), 30)
     assert settings.db_path == Path("/data/k.db")
     assert settings.base_url == "http://127.0.0.1:8081/bot"
     assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"

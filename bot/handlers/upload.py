@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from telegram import Document, Message, Update
-from telegram.constants import ChatAction, FileSizeLimit
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError
 
 from bot import texts
@@ -18,10 +18,6 @@ from storage.merge import ImportSummary, apply_import
 
 log = logging.getLogger(__name__)
 
-# Telegram's public Bot API serves files up to 20 MB; PTB says 20e6 bytes and the
-# server 20 MiB, so the smaller one is the promise we can keep.
-MAX_DOWNLOAD = min(int(FileSizeLimit.FILESIZE_DOWNLOAD), 20 * 1024 * 1024)
-
 
 class Refused(Exception):
     """An upload that cannot be imported; the message is the answer to send."""
@@ -31,8 +27,9 @@ async def document(update: Update, context: KeepcutContext) -> None:
     """A file arrived: check its size, then import it in the background."""
     message, user = update.effective_message, context.person
     assert message and message.document
-    if message.document.file_size and message.document.file_size > MAX_DOWNLOAD:
-        await message.reply_text(texts.TOO_BIG)
+    limit = context.settings.download_limit
+    if message.document.file_size and message.document.file_size > limit:
+        await message.reply_text(texts.too_big(limit))
         return
     if not context.imports.try_begin(user.user_id):
         await message.reply_text(texts.STILL_IMPORTING)
@@ -77,7 +74,8 @@ async def _download(context: KeepcutContext, user_id: int, document: Document) -
     except BadRequest as exc:
         log.info("download refused for user %s: %s", user_id, exc.message)
         too_big = "too big" in exc.message.lower()
-        raise Refused(texts.TOO_BIG if too_big else texts.DOWNLOAD_FAILED) from None
+        answer = texts.too_big(context.settings.download_limit) if too_big else None
+        raise Refused(answer or texts.DOWNLOAD_FAILED) from None
     except NetworkError as exc:
         log.warning("download failed for user %s: %s", user_id, exc)
         raise Refused(texts.DOWNLOAD_FAILED) from None
