@@ -17,6 +17,11 @@ from storage.store import Store
 
 log = logging.getLogger("keepcut")
 
+# Exit codes a service manager can act on: 2 and 3 will not mend themselves by a restart.
+EXIT_FAILURE = 1  # the Bot API unreachable, the database unopenable, …
+EXIT_CONFIG = 2  # a setting is missing or malformed
+EXIT_TOKEN_REJECTED = 3  # Telegram refused the token
+
 
 def run_webhook(app: Application, settings: Settings) -> None:
     """Serve Telegram's webhook calls on the configured address (behind an HTTPS proxy)."""
@@ -38,14 +43,14 @@ def main() -> None:
         settings = load_settings()
     except ConfigError as exc:
         print(f"keepcut: {exc}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(EXIT_CONFIG)
     configure_logging(settings)
     try:
         store = Store(settings.db_path)
     except (sqlite3.Error, OSError) as exc:
         log.debug("opening the database failed", exc_info=exc)
         print(f"keepcut: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(EXIT_FAILURE)
     app = build_application(settings, store)
 
     host = urlsplit(settings.base_url).netloc
@@ -60,13 +65,13 @@ def main() -> None:
             "check the token @BotFather gave you",
             file=sys.stderr,
         )
-        sys.exit(1)
+        sys.exit(EXIT_TOKEN_REJECTED)
     except NetworkError as exc:
         print(f"keepcut: cannot reach the Telegram Bot API at {host}: {exc}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(EXIT_FAILURE)
     except TelegramError as exc:
         print(f"keepcut: Telegram refused to start the bot: {exc}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(EXIT_FAILURE)
 
 
 if __name__ == "__main__":

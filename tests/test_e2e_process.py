@@ -42,3 +42,28 @@ async def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
     assert server.updates == []
     assert max(c.get("offset", 0) for c in server.calls("getUpdates")) == 2
     assert (tmp_path / "keepcut.db").exists()
+
+
+async def test_a_token_telegram_rejects_exits_3_in_one_line(
+    server: TelegramServer, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN="999:NOT-THIS-BOTS-TOKEN",
+        TELEGRAM_BASE_URL=server.base_url,
+        TELEGRAM_BASE_FILE_URL=server.base_file_url,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot",
+        cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.returncode == 3, "a service manager must not restart a rejected token"
+    log = stderr.decode()
+    assert "Traceback" not in log
+    (line,) = [x for x in log.splitlines() if x.startswith("keepcut:")]
+    assert "rejected TELEGRAM_BOT_TOKEN" in line
