@@ -37,15 +37,30 @@ def decide(
             return Outcome.MISSING
         if row[1] == decision:
             return Outcome.UNCHANGED
+        seq = _next_seq(db, user_id)
+        if row[1] in ("keep", "cut"):
+            # A change of mind: keep what it replaces, so Undo can bring that back (a
+            # skip only put the card off; taking back what followed leaves it undecided).
+            db.execute(
+                """
+                INSERT OR REPLACE INTO decision_undo (connection_id, user_id, seq, decision,
+                    reason, decided_at, old_seq, removed_at, link_sent_at, rechecked_at)
+                SELECT connection_id, user_id, ?, decision, reason, decided_at, seq,
+                    removed_at, link_sent_at, rechecked_at
+                FROM decisions WHERE connection_id = ?
+                """,
+                [seq, connection_id],
+            )
         db.execute(
             """
             INSERT INTO decisions (connection_id, user_id, decision, decided_at, seq)
             VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (connection_id) DO UPDATE SET
                 decision = excluded.decision, decided_at = excluded.decided_at,
-                seq = excluded.seq, reason = NULL, removed_at = NULL, link_sent_at = NULL
+                seq = excluded.seq, reason = NULL, removed_at = NULL, link_sent_at = NULL,
+                rechecked_at = NULL
             """,
-            [connection_id, user_id, decision, utc_now_iso(now), _next_seq(db, user_id)],
+            [connection_id, user_id, decision, utc_now_iso(now), seq],
         )
     return Outcome.APPLIED
 
@@ -65,12 +80,34 @@ def last_decision(db: Database, user_id: int) -> LastDecision | None:
 
 
 def undo(db: Database, user_id: int, connection_id: int, seq: int) -> Outcome:
-    """Take back exactly the decision numbered `seq` (a repeated press finds nothing)."""
-    cursor = db.execute(
-        "DELETE FROM decisions WHERE connection_id = ? AND user_id = ? AND seq = ?",
-        [connection_id, user_id, seq],
-    )
-    return Outcome.APPLIED if cursor.rowcount else Outcome.UNCHANGED
+    """Take back exactly the decision numbered `seq` (a repeated press finds nothing).
+
+    A decision that changed an earlier one gives that one back; a first decision
+    leaves the person undecided again.
+    """
+    with db.atomic():
+        restored = db.execute(
+            """
+            UPDATE decisions SET (decision, reason, decided_at, seq, removed_at,
+                link_sent_at, rechecked_at) = (
+                SELECT decision, reason, decided_at, old_seq, removed_at, link_sent_at,
+                    rechecked_at
+                FROM decision_undo u WHERE u.connection_id = decisions.connection_id)
+            WHERE connection_id = ? AND user_id = ? AND seq = ? AND EXISTS (
+                SELECT 1 FROM decision_undo u
+                WHERE u.connection_id = decisions.connection_id AND u.seq = decisions.seq)
+            """,
+            [connection_id, user_id, seq],
+        ).rowcount
+        if restored:
+            db.execute("DELETE FROM decision_undo WHERE connection_id = ?", [connection_id])
+            return Outcome.APPLIED
+        # A first decision: no earlier one to give back (decision_undo has none for it).
+        deleted = db.execute(
+            "DELETE FROM decisions WHERE connection_id = ? AND user_id = ? AND seq = ?",
+            [connection_id, user_id, seq],
+        ).rowcount
+    return Outcome.APPLIED if deleted else Outcome.UNCHANGED
 
 
 def undo_last(db: Database, user_id: int) -> Connection | None:

@@ -241,3 +241,50 @@ def add_progress_counters(db: Database) -> None:
         WHERE removed_at IS NOT NULL GROUP BY user_id;
         """,
     )
+
+
+@migrations()
+def add_schedule_bookkeeping(db: Database) -> None:
+    """Claims and outcomes for scheduled messages; time-zone choice; the yearly re-check.
+
+    A delivery row is claimed (status 'claimed') in the same transaction that moves its
+    schedule on, before anything is sent, so no occurrence is ever sent twice; it
+    becomes 'sent', 'skipped' (nothing new to say, or too late), or is deleted again
+    when a send failed for a passing reason, to be retried on the next sweep.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN timezone_chosen INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN timezone_asked INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN review_mode TEXT NOT NULL DEFAULT 'review'
+            CHECK (review_mode IN ('review', 'recheck'));
+        -- Keep decisions made before this moment are re-checked in this year's clean.
+        ALTER TABLE users ADD COLUMN recheck_since TEXT;
+
+        -- "Still keep" in the yearly re-check: the decision stays, this notes the look.
+        ALTER TABLE decisions ADD COLUMN rechecked_at TEXT;
+
+        -- The decision a change replaced, so Undo of the change brings it back.
+        CREATE TABLE decision_undo (
+            connection_id INTEGER PRIMARY KEY
+                          REFERENCES connections(id) ON DELETE CASCADE,
+            user_id       INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            seq           INTEGER NOT NULL,
+            decision      TEXT NOT NULL,
+            reason        INTEGER,
+            decided_at    TEXT NOT NULL,
+            old_seq       INTEGER NOT NULL,
+            removed_at    TEXT,
+            link_sent_at  TEXT,
+            rechecked_at  TEXT
+        );
+
+        ALTER TABLE deliveries ADD COLUMN status TEXT NOT NULL DEFAULT 'sent'
+            CHECK (status IN ('claimed', 'sent', 'skipped'));
+        ALTER TABLE deliveries ADD COLUMN due_utc INTEGER;
+        ALTER TABLE deliveries ADD COLUMN fingerprint TEXT;
+        ALTER TABLE deliveries ADD COLUMN finished_at TEXT;
+        CREATE INDEX deliveries_latest ON deliveries(user_id, kind, id);
+        """,
+    )

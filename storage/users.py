@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Literal, cast
 
 from sqlite_utils import Database
 
 from storage.records import Order
+from storage.zones import to_tzinfo
+
+Mode = Literal["review", "recheck"]
 
 DEFAULT_TARGET = 500
 MAX_TARGET = 30_000
@@ -33,14 +35,15 @@ class User:
     daily_links: int
     card_message_id: int | None
     blocked: bool
+    timezone_chosen: bool = False
+    timezone_asked: bool = False
+    review_mode: Mode = "review"
+    recheck_since: str | None = None
 
     @property
-    def zone(self) -> ZoneInfo:
+    def zone(self) -> tzinfo:
         """The person's time zone (UTC if the stored name is unknown to this system)."""
-        try:
-            return ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("UTC")
+        return to_tzinfo(self.timezone)
 
     def today(self, now: datetime | None = None) -> date:
         """Today's date where the person lives (UTC until they set a time zone)."""
@@ -59,6 +62,10 @@ def _user_from_row(row: dict) -> User:
         daily_links=row["daily_links"],
         card_message_id=row["card_message_id"],
         blocked=bool(row["blocked"]),
+        timezone_chosen=bool(row["timezone_chosen"]),
+        timezone_asked=bool(row["timezone_asked"]),
+        review_mode=cast(Mode, row["review_mode"]),  # CHECKed by the schema
+        recheck_since=row["recheck_since"],
     )
 
 
@@ -122,3 +129,27 @@ def claim_group_notice(db: Database, chat_id: int, now: datetime | None = None) 
         [chat_id, utc_now_iso(now)],
     )
     return cursor.rowcount == 1
+
+
+def set_timezone(db: Database, user_id: int, name: str) -> None:
+    """Save the time zone the person chose (an IANA name or "UTC+05:30")."""
+    db.execute(
+        "UPDATE users SET timezone = ?, timezone_chosen = 1, timezone_asked = 1 WHERE user_id = ?",
+        [name, user_id],
+    )
+
+
+def mark_timezone_asked(db: Database, user_id: int) -> None:
+    """Remember that the bot asked for the person's time zone (it asks once)."""
+    db.execute("UPDATE users SET timezone_asked = 1 WHERE user_id = ?", [user_id])
+
+
+def set_review_mode(
+    db: Database, user_id: int, mode: Mode, recheck_since: str | None = None
+) -> None:
+    """Switch between the review and the re-check of earlier keeps."""
+    db.execute(
+        "UPDATE users SET review_mode = ?, recheck_since = coalesce(?, recheck_since) "
+        "WHERE user_id = ?",
+        [mode, recheck_since, user_id],
+    )

@@ -234,3 +234,23 @@ def test_a_press_on_someone_elses_connection_changes_nothing(db: Database) -> No
         assert view.connection is None or view.connection.id != bobs.id
     assert cards.press(db, ALICE, cards.Undo(bobs.id, 1))[0] is Outcome.UNCHANGED
     assert progress.progress(db, BOB).undecided == 2
+
+
+def test_undo_of_a_change_of_mind_gives_the_earlier_decision_back(db: Database) -> None:
+    c = queue.next_connection(db, ALICE)
+    assert c is not None
+    decisions.decide(db, ALICE, c.id, "keep")
+    kept = decisions.last_decision(db, ALICE)
+    assert kept is not None
+    decisions.decide(db, ALICE, c.id, "cut")
+    decisions.set_reason(db, ALICE, c.id, 2)
+    cut = decisions.last_decision(db, ALICE)
+    assert cut is not None and cut.seq > kept.seq
+    assert decisions.undo(db, ALICE, c.id, kept.seq) is Outcome.UNCHANGED, "a stale Undo"
+    assert decisions.undo(db, ALICE, c.id, cut.seq) is Outcome.APPLIED
+    back = queue.get_connection(db, ALICE, c.id)
+    assert back is not None and (back.state, back.seq, back.reason) == ("keep", kept.seq, None)
+    assert progress.progress(db, ALICE).kept == 1 and progress.progress(db, ALICE).cut == 0
+    assert decisions.undo(db, ALICE, c.id, cut.seq) is Outcome.UNCHANGED, "repeated: nothing"
+    assert decisions.undo(db, ALICE, c.id, kept.seq) is Outcome.APPLIED
+    assert queue.get_connection(db, ALICE, c.id).state is None  # type: ignore[union-attr]

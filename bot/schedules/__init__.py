@@ -1,0 +1,1 @@
+"""Scheduled messages: the yearly spring clean, progress summaries and daily nudges."""
