@@ -7,8 +7,11 @@
     x:<id>           Removed: connection <id> was removed on LinkedIn (cut list)
     go:<order>       StartReview: start or continue (weakest | oldest | newest | - = saved)
     cl               ShowCutList
+    sk:<id>          StillKeep: in the yearly re-check, keep connection <id> as before
+    rc               StartRecheck: start or continue re-checking the people kept before
+    tz:<zone>        PickZone: set the time zone <zone> (an IANA name, or UTC+05:30)
 
-Decide, Undo, Reason and View are storage.cards' commands, which a press hands to
+Decide, Undo, Reason, View and StillKeep are storage.cards' commands, which a press hands to
 storage.cards.press as they are. Ids are the connections table's integer keys; every
 query checks them against the presser's own user id, so copied or forged data reaches
 nobody else's rows.
@@ -24,7 +27,7 @@ from typing import assert_never, cast
 from telegram import InlineKeyboardButton
 
 # The card buttons carry storage's own commands; this module only encodes them.
-from storage.cards import Decide, Reason, Undo, View
+from storage.cards import Decide, Reason, StillKeep, Undo, View
 from storage.records import Decision, Order
 
 MAX_BYTES = 64
@@ -41,6 +44,9 @@ _PATTERN = re.compile(
     r"|x:(?P<x_id>\d{1,18})"
     r"|go:(?P<go_order>weakest|oldest|newest|-)"
     r"|(?P<cl>cl)"
+    r"|sk:(?P<sk_id>\d{1,18})"
+    r"|(?P<rc>rc)"
+    r"|tz:(?P<tz>[A-Za-z0-9_+:/-]{1,60})"
     r")\Z",
     re.ASCII,  # \d must not accept other scripts' digits
 )
@@ -65,7 +71,30 @@ class ShowCutList:
     """Send the cut list."""
 
 
-Action = Decide | Undo | Reason | View | Removed | StartReview | ShowCutList
+@dataclass(frozen=True, slots=True)
+class StartRecheck:
+    """Start or continue re-checking the people kept before this year's clean."""
+
+
+@dataclass(frozen=True, slots=True)
+class PickZone:
+    """Set this time zone (checked again when pressed: data may be forged)."""
+
+    zone: str
+
+
+Action = (
+    Decide
+    | Undo
+    | Reason
+    | View
+    | StillKeep
+    | Removed
+    | StartReview
+    | ShowCutList
+    | StartRecheck
+    | PickZone
+)
 
 
 def encode(action: Action) -> str:
@@ -85,6 +114,12 @@ def encode(action: Action) -> str:
             return f"go:{order or '-'}"
         case ShowCutList():
             return "cl"
+        case StillKeep(connection_id):
+            return f"sk:{connection_id}"
+        case StartRecheck():
+            return "rc"
+        case PickZone(zone):
+            return f"tz:{zone}"
         case _:
             assert_never(action)
 
@@ -115,4 +150,10 @@ def parse(data: str | None) -> Action | None:
     if g["go_order"]:
         order = g["go_order"]
         return StartReview(None if order == "-" else cast(Order, order))
+    if g["sk_id"]:
+        return StillKeep(int(g["sk_id"]))
+    if g["rc"]:
+        return StartRecheck()
+    if g["tz"]:
+        return PickZone(g["tz"])
     return ShowCutList()

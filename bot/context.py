@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.running_imports import RunningImports
 from storage.store import Store
@@ -31,6 +32,11 @@ class KeepcutContext(CallbackContext[Bot, Data, Data, Data]):
     def settings(self) -> Settings:
         """The configuration the bot was started with."""
         return self.application.bot_data["settings"]
+
+    @property
+    def clock(self) -> Clock:
+        """What time it is (the real time, or a test's)."""
+        return self.application.bot_data["clock"]
 
     @property
     def imports(self) -> RunningImports:

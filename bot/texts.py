@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from html import escape
 
 from bot.forecast import Projection
+from bot.schedules.news import SummaryNews, YearlyNews
 from storage.export import ExportProblem
 from storage.merge import ImportSummary
 from storage.records import Connection, Progress
@@ -20,6 +21,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("find", "Find someone by name: /find NAME"),
     ("target", "Set your target network size: /target 500"),
     ("invitations", "Old invitations still pending"),
+    ("remind", "Your yearly spring-clean reminder: /remind 20 March 10:00"),
+    ("summary", "Progress summaries: /summary weekly, monthly or off"),
+    ("nudge", "A daily card at a time you choose: /nudge 12:30"),
+    ("timezone", "Your time zone for reminders: /timezone Berlin"),
     ("help", "All commands and how to get your export"),
 ]
 
@@ -84,6 +89,8 @@ BUTTON_SEARCH = "🔎 Search on LinkedIn"
 BUTTON_START_REVIEW = "▶️ Start reviewing"
 BUTTON_CONTINUE_REVIEW = "▶️ Continue reviewing"
 BUTTON_CUTLIST = "✂️ Show my cut list"
+BUTTON_STILL_KEEP = "✅ Still keep"
+BUTTON_RECHECK = "🔁 Re-check people I kept"
 
 # The five reasons people prune a network, short enough for a button.
 REASONS = {
@@ -105,6 +112,11 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 def month_year(value: date) -> str:
     """'Mar 2014'."""
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def day_month_year(value: date) -> str:
+    """'3 Apr 2027'."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def ago(then: date, today: date) -> str:
@@ -139,6 +151,7 @@ TOAST_UNDONE = "Undone"
 TOAST_GONE = "That person is no longer in your data."
 TOAST_STALE = "That button is out of date."
 TOAST_UNCHANGED = "Already saved"
+TOAST_STILL_KEPT = "Still kept"
 
 CURRENTLY = {
     "keep": "Your decision so far: keep.",
@@ -152,8 +165,15 @@ def distance_to_target(network_after: int, target: int) -> str:
     if network_after > target:
         return f"{network_after - target:,} over your target of {target:,}"
     if network_after < target:
-        return f"{target - network_after:,} under your target of {target:,}"
+        return f"already under your target of {target:,} (any more cuts are up to you)"
     return f"exactly your target of {target:,}"
+
+
+def pace_words(per_day: float) -> str:
+    """'about 12 a day', 'about 1 every 3 days'."""
+    if per_day >= 1:
+        return f"about {round(per_day):,} a day"
+    return f"about 1 every {round(1 / per_day):,} days"
 
 
 def all_done(p: Progress) -> str:
@@ -167,6 +187,36 @@ def all_done(p: Progress) -> str:
         f"{distance_to_target(p.network_after, p.target)}.\n\n"
         "Next step: /cutlist gives you a link to each person to remove."
     )
+
+
+NO_PACE = (
+    "No answers in the last two weeks, so no finish date yet: review a few cards with /review "
+    "and I'll estimate one."
+)
+
+RECHECK_QUESTION = "You kept them before. Still keep?"
+
+
+def recheck_progress(left: int, kept: int, target: int) -> str:
+    """The progress line of a re-check card."""
+    left_words = plural(left, "kept person", "kept people")
+    return f"🔁 Re-check: {left_words} left · {kept:,} kept · target {target:,}"
+
+
+def recheck_done(p: Progress) -> str:
+    """The card shown once every earlier keep has been looked at again."""
+    lines = [
+        "🎉 <b>Re-check done!</b> You've looked again at everyone you kept before.",
+        f"Kept {p.kept:,} · Cut {p.cut:,}. Once the cut people are removed your network "
+        f"will be {p.network_after:,}, {distance_to_target(p.network_after, p.target)}.",
+    ]
+    if p.undecided + p.skipped:
+        lines.append(
+            f"{plural(p.undecided + p.skipped, 'person', 'people')} still to review for the "
+            "first time."
+        )
+    lines.append("/cutlist gives you a link to each person to remove.")
+    return "\n".join(lines)
 
 
 NOTHING_TO_REVIEW = (
@@ -326,12 +376,11 @@ def stats_text(p: Progress, proj: Projection, progress_bar: str) -> str:
     if remaining:
         if proj.finish_on:
             lines.append(
-                f"At your recent pace (about {proj.pace:.0f} a day) you'll finish around "
-                f"{proj.finish_on.day} {MONTHS[proj.finish_on.month - 1]} "
-                f"{proj.finish_on.year}."
+                f"At your recent pace ({pace_words(proj.pace)}) you'll finish around "
+                f"{day_month_year(proj.finish_on)}."
             )
         else:
-            lines.append("Review a few cards with /review and I'll estimate when you'll finish.")
+            lines.append(NO_PACE)
     else:
         lines.append("Every connection has a decision. /cutlist has your links.")
     return "\n".join(lines)
@@ -454,4 +503,235 @@ def import_summary(s: ImportSummary) -> str:
         lines.append(f"• Still undecided: {s.undecided:,}")
     if s.has_signals:
         lines.append("Your messages, endorsements and recommendations will show on the cards.")
+    return "\n".join(lines)
+
+
+# --- schedules: time zone, reminders, summaries, nudges -----------------------------
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+FULL_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def local_when(moment: datetime) -> str:
+    """'Sat 20 Mar 2027 at 10:00' in the zone the moment carries."""
+    return f"{WEEKDAYS[moment.weekday()]} {day_month_year(moment.date())} at {moment:%H:%M}"
+
+
+def days_until(day: date, today: date) -> str:
+    """'today', 'tomorrow', 'in 109 days'."""
+    days = (day - today).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days:,} days"
+
+
+def zone_now(name: str, local_now: datetime) -> str:
+    """The /timezone answer: the zone and the local time there now."""
+    return (
+        f"🕐 Your time zone: <b>{escape(name)}</b>. It's {local_now:%H:%M} on "
+        f"{WEEKDAYS[local_now.weekday()]} {local_now.day} {MONTHS[local_now.month - 1]} there.\n"
+        "Change it with /timezone and your city, like /timezone Berlin, or an offset, like "
+        "/timezone UTC+2."
+    )
+
+
+def zone_set(name: str, local_now: datetime, fixed_offset: bool) -> str:
+    """Confirmation of /timezone."""
+    text = (
+        f"✅ Time zone set to <b>{escape(name)}</b> (it's {local_now:%H:%M} there now). "
+        "Reminders, summaries and your daily card come at your local time."
+    )
+    if fixed_offset:
+        text += "\nA fixed offset doesn't follow daylight saving; /timezone with your city does."
+    return text
+
+
+def zone_unknown(typed: str, has_suggestions: bool) -> str:
+    """/timezone with a name that is no zone."""
+    text = f"I don't know a time zone called “{escape(typed[:60])}”."
+    if has_suggestions:
+        return text + " Did you mean one of these?"
+    return text + (
+        " Send /timezone with your city, like /timezone Lisbon, or an offset from UTC, like "
+        "/timezone UTC+5:30."
+    )
+
+
+ZONE_ASK = (
+    "🕐 Which time zone are you in? Reminders come at your local time; until you choose, "
+    "I use UTC. Tap one, or type /timezone and your city (like /timezone Lisbon)."
+)
+ZONE_BAD_BUTTON = "That time zone is not known here. Type /timezone and your city."
+
+REMIND_EXAMPLE = "/remind 20 March 10:00"
+REMIND_HELP = (
+    "Change it with /remind and a date and time, like /remind 15 April 9:30, or "
+    "/remind off. /remind preview shows the reminder now."
+)
+
+
+def remind_next(due_local: datetime, today: date, zone: str) -> str:
+    """/remind alone: when the yearly reminder next comes."""
+    return (
+        f"🌱 Your yearly spring-clean reminder comes on {local_when(due_local)} "
+        f"({escape(zone)} time), {days_until(due_local.date(), today)}.\n{REMIND_HELP}"
+    )
+
+
+def remind_set(month: int, day: int, due_local: datetime, today: date, zone: str) -> str:
+    """Confirmation of a new reminder date."""
+    every = f"{day} {FULL_MONTHS[month - 1]}"
+    extra = " (28 February in other years)" if (month, day) == (2, 29) else ""
+    return (
+        f"✅ Yearly reminder set: every {every}{extra} at {due_local:%H:%M} ({escape(zone)} "
+        f"time). The next one comes on {local_when(due_local)}, "
+        f"{days_until(due_local.date(), today)}."
+    )
+
+
+def remind_off(due_local: datetime) -> str:
+    """Confirmation of /remind off."""
+    return (
+        "🔕 Yearly reminder off. /remind on brings it back "
+        f"(it would come on {local_when(due_local)})."
+    )
+
+
+def remind_bad(problem: str) -> str:
+    """A /remind date or time that could not be read."""
+    return (
+        f"I couldn't set that: {escape(problem)}. Send a date and, if you like, a time, "
+        f"for example {REMIND_EXAMPLE}."
+    )
+
+
+REMIND_PREVIEW_NOTE = "👀 That's a preview of your yearly reminder; it still comes on {when}."
+
+
+def summary_state(every: str | None, due_local: datetime | None) -> str:
+    """/summary alone, and its confirmations."""
+    if every is None or due_local is None:
+        return (
+            "📈 Progress summaries are off. /summary weekly (Mondays at 09:00) or /summary "
+            "monthly (the 1st at 09:00) turns them on."
+        )
+    when = "every Monday at 09:00" if every == "weekly" else "on the 1st of each month at 09:00"
+    return (
+        f"📈 Progress summaries come {when}, your time, while you have people to review or "
+        f"remove (the next on {local_when(due_local)}). /summary weekly, /summary monthly or "
+        "/summary off changes that."
+    )
+
+
+SUMMARY_USAGE = "Choose how often: /summary weekly, /summary monthly or /summary off."
+
+
+def nudge_state(at: time | None, due_local: datetime | None, today: date) -> str:
+    """/nudge alone, and its confirmations."""
+    if at is None or due_local is None:
+        return (
+            "☕ The daily card is off. /nudge 12:30 sends you one review card every day at "
+            "12:30 your time, for a spare moment; /nudge on uses the time you set before."
+        )
+    return (
+        f"☕ Your daily card comes at {at:%H:%M} your time, the next "
+        f"{days_until(due_local.date(), today)}. It stops by itself when nothing is left to "
+        "review. /nudge off stops it."
+    )
+
+
+def nudge_bad(problem: str) -> str:
+    """A /nudge time that could not be read."""
+    return f"I couldn't set that: {escape(problem)}. Send a time, for example /nudge 12:30."
+
+
+NUDGE_PAUSED = (
+    "⏸ I've paused your daily card: the last three went unanswered. Send /nudge on when you "
+    "want them back."
+)
+NUDGE_DONE = (
+    "🎉 Nothing left to review, so I've stopped your daily card. /nudge on starts it again "
+    "after your next export."
+)
+
+
+SPRING_EXPORT_STEPS = (
+    "<b>Take a fresh export</b> so I can see who is new: on linkedin.com open Settings &amp; "
+    "Privacy → Data privacy → Get a copy of your data, tick <b>Connections</b> and request "
+    "the archive. Send me the ZIP when LinkedIn's e-mail arrives."
+)
+
+
+def yearly_reminder(news: YearlyNews) -> str:
+    """The spring-cleaning reminder (short enough for a photo caption: 1,024 characters)."""
+    p = news.progress
+    lines = ["🌱 <b>Spring-cleaning time!</b> Once a year, look through your whole network."]
+    if news.last_export is None:
+        lines += ["", "Send me your LinkedIn export to begin. /help shows how to get it."]
+        return "\n".join(lines)
+    ago_words = ago(news.last_export, news.today)
+    lines += [
+        "",
+        f"Your last export ({day_month_year(news.last_export)}, {ago_words}) had "
+        f"{plural(news.export_size, 'connection')}.",
+        f"✅ Kept {p.kept:,} · ✂️ Cut {p.cut:,} (removed on LinkedIn: {p.removed:,})"
+        + (f" · ❔ {p.undecided + p.skipped:,} to review" if p.undecided + p.skipped else ""),
+        f"After your cuts: {p.network_after:,}, {distance_to_target(p.network_after, p.target)}.",
+        "",
+        SPRING_EXPORT_STEPS,
+    ]
+    if news.to_recheck:
+        lines += [
+            "",
+            f"Then look again at the {plural(news.to_recheck, 'person', 'people')} you kept: "
+            "one tap keeps each.",
+        ]
+    return "\n".join(lines)
+
+
+def season_upload(new: int, to_recheck: int) -> str:
+    """Added to an import's reply in the cleaning season: what to do first."""
+    first = f"review the {plural(new, 'new person', 'new people')} first, then " if new else ""
+    return (
+        f"🌱 It's spring-cleaning time: {first}re-check the "
+        f"{plural(to_recheck, 'person', 'people')} you kept before."
+    )
+
+
+def summary_text(news: SummaryNews) -> str:
+    """A weekly or monthly progress summary."""
+    p = news.progress
+    left = p.undecided + p.skipped
+    to_remove = p.cut - p.removed
+    title = "weekly" if news.every == "weekly" else "monthly"
+    share = round(100 * p.reviewed / p.total) if p.total else 0
+    lines = [f"📈 <b>Your {title} keepcut summary</b>"]
+    if left:
+        lines.append(f"Reviewed {p.reviewed:,} of {p.total:,} ({share}%), {left:,} to go.")
+    else:
+        lines.append(f"All {plural(p.total, 'connection')} reviewed.")
+    lines.append(
+        f"✅ Kept {p.kept:,}; after your cuts your network would be {p.network_after:,}, "
+        f"{distance_to_target(p.network_after, p.target)}."
+    )
+    if p.cut:
+        removed = f"✂️ Cut {p.cut:,}, removed on LinkedIn {p.removed:,}"
+        lines.append(removed + (f" ({to_remove:,} still to remove)." if to_remove else "."))
+    if news.streak >= 2:
+        lines.append(f"🔥 {news.streak} days in a row with at least one answer.")
+    elif news.streak == 1:
+        lines.append("🔥 You answered at least one card today or yesterday.")
+    if left:
+        if news.finish_on:
+            lines.append(
+                f"At your pace ({pace_words(news.pace)}) you'll finish around "
+                f"{day_month_year(news.finish_on)}."
+            )
+        else:
+            lines.append("No answers in the last two weeks, so no finish date yet.")
     return "\n".join(lines)

@@ -9,7 +9,8 @@ from sqlite_utils import Database
 from storage.decisions import decide, last_decision, set_reason, undo
 from storage.progress import progress
 from storage.queue import get_connection, next_connection, signals_known
-from storage.records import CardView, Decision, Order, Outcome
+from storage.recheck import keep_still, next_to_recheck, waiting_count
+from storage.records import CardView, Connection, Decision, Order, Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,31 +44,53 @@ class View:
     connection_id: int
 
 
-CardCommand = Decide | Undo | Reason | View
+@dataclass(frozen=True, slots=True)
+class StillKeep:
+    """In the yearly re-check: keep this connection, as decided before."""
+
+    connection_id: int
+
+
+CardCommand = Decide | Undo | Reason | View | StillKeep
 
 
 def card_view(
-    db: Database, user_id: int, order: Order = "weakest", connection_id: int | None = None
+    db: Database,
+    user_id: int,
+    order: Order = "weakest",
+    connection_id: int | None = None,
+    recheck_since: str | None = None,
 ) -> CardView:
-    """The card to show: a chosen person, or the next one in the queue."""
-    connection = (
-        get_connection(db, user_id, connection_id)
-        if connection_id is not None
-        else next_connection(db, user_id, order)
-    )
-    if connection is not None and connection.gone:
-        connection = next_connection(db, user_id, order)
+    """The card to show: a chosen person, or the next in the queue (or the re-check)."""
+    connection = None if connection_id is None else get_connection(db, user_id, connection_id)
+    if connection is None or connection.gone:
+        connection = _next(db, user_id, order, recheck_since)
+    left = None if recheck_since is None else waiting_count(db, user_id, recheck_since)
     return CardView(
         connection,
         progress(db, user_id),
         last_decision(db, user_id),
         order,
         signals_known(db, user_id),
+        left,
     )
 
 
+def _next(
+    db: Database, user_id: int, order: Order, recheck_since: str | None
+) -> Connection | None:
+    """The next person: from the re-check when one is on, else from the review queue."""
+    if recheck_since is not None:
+        return next_to_recheck(db, user_id, recheck_since)
+    return next_connection(db, user_id, order)
+
+
 def press(
-    db: Database, user_id: int, command: CardCommand, order: Order = "weakest"
+    db: Database,
+    user_id: int,
+    command: CardCommand,
+    order: Order = "weakest",
+    recheck_since: str | None = None,
 ) -> tuple[Outcome, CardView]:
     """One card button, whole: apply it, then load the card to show next.
 
@@ -88,4 +111,6 @@ def press(
             found = get_connection(db, user_id, connection_id)
             outcome = Outcome.APPLIED if found and not found.gone else Outcome.MISSING
             show = connection_id if outcome is Outcome.APPLIED else None
-    return outcome, card_view(db, user_id, order, show)
+        case StillKeep(connection_id):
+            outcome = keep_still(db, user_id, connection_id)
+    return outcome, card_view(db, user_id, order, show, recheck_since)

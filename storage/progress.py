@@ -39,3 +39,35 @@ def recent_pace(db: Database, user_id: int, now: datetime, days: int = 14) -> fl
         [user_id, since],
     ).fetchone()[0]
     return count / days
+
+
+def answer_hours(db: Database, user_id: int, since: datetime) -> list[datetime]:
+    """The UTC hours since `since` in which the person answered at least one card."""
+    rows = db.execute(
+        "SELECT DISTINCT substr(decided_at, 1, 13) FROM decisions "
+        "WHERE user_id = ? AND decided_at >= ? AND decision != 'skip' "
+        "UNION SELECT DISTINCT substr(rechecked_at, 1, 13) FROM decisions "
+        "WHERE user_id = ? AND rechecked_at >= ?",
+        [user_id, utc_now_iso(since), user_id, utc_now_iso(since)],
+    ).fetchall()
+    return [datetime.fromisoformat(hour + ":00:00+00:00") for (hour,) in rows]
+
+
+def answered_since(db: Database, user_id: int, since: datetime) -> bool:
+    """Whether the person answered any card (or re-check) after `since`."""
+    stamp = utc_now_iso(since)
+    row = db.execute(
+        "SELECT 1 FROM decisions WHERE user_id = ? AND (decided_at > ? OR rechecked_at > ?) "
+        "LIMIT 1",
+        [user_id, stamp, stamp],
+    ).fetchone()
+    return row is not None
+
+
+def last_import(db: Database, user_id: int) -> tuple[datetime, int] | None:
+    """When the person's latest export arrived and how many connections it had."""
+    row = db.execute(
+        "SELECT imported_at, rows_read FROM imports WHERE user_id = ? ORDER BY id DESC LIMIT 1",
+        [user_id],
+    ).fetchone()
+    return None if row is None else (datetime.fromisoformat(row[0]), row[1])

@@ -116,6 +116,7 @@ class CardView:
     last: LastDecision | None
     order: Order
     signals_known: bool = False
+    recheck_left: int | None = None  # in the yearly re-check: kept people still to see
 
 
 class Outcome(enum.Enum):

@@ -211,3 +211,11 @@ def set_active(db: Database, user_id: int, kind: Kind, active: bool) -> None:
         "UPDATE schedules SET active = ? WHERE user_id = ? AND kind = ?",
         [int(active), user_id, kind],
     )
+
+
+def set_spec(db: Database, user_id: int, kind: Kind, spec: dict[str, Any]) -> None:
+    """Replace one schedule's settings, leaving when it is due."""
+    db.execute(
+        "UPDATE schedules SET spec = ? WHERE user_id = ? AND kind = ?",
+        [json.dumps(spec, sort_keys=True), user_id, kind],
+    )

@@ -8,9 +8,20 @@ from typing import assert_never
 from telegram import Update
 
 from bot import callbacks, texts
-from bot.callbacks import Decide, Reason, Removed, ShowCutList, StartReview, Undo, View
+from bot.callbacks import (
+    Decide,
+    PickZone,
+    Reason,
+    Removed,
+    ShowCutList,
+    StartRecheck,
+    StartReview,
+    StillKeep,
+    Undo,
+    View,
+)
 from bot.context import KeepcutContext
-from bot.handlers import cutlist, review
+from bot.handlers import cutlist, review, schedule_settings
 from bot.telegram_io import answer_quietly
 
 log = logging.getLogger(__name__)
@@ -26,7 +37,7 @@ async def button(update: Update, context: KeepcutContext) -> None:
         await answer_quietly(query, texts.TOAST_STALE)
         return
     match action:
-        case Decide() | Undo() | Reason() | View():
+        case Decide() | Undo() | Reason() | View() | StillKeep():
             await review.card_button(update, context, action)
         case Removed():
             await cutlist.removed_button(update, context, action)
@@ -36,5 +47,10 @@ async def button(update: Update, context: KeepcutContext) -> None:
         case StartReview(order):
             await answer_quietly(query)
             await review.send_new_card(context, order)
+        case StartRecheck():
+            await answer_quietly(query)
+            await review.send_new_card(context, mode="recheck")
+        case PickZone(zone):
+            await schedule_settings.zone_button(update, context, zone)
         case _:
             assert_never(action)

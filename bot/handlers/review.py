@@ -7,13 +7,14 @@ from dataclasses import replace
 
 from telegram import Update
 
-from bot import texts
+from bot import live_card, texts
 from bot.context import KeepcutContext
 from bot.render import cards
-from bot.telegram_io import answer_quietly, drop_keyboard, edit_or_send
+from bot.telegram_io import answer_quietly
 from storage import decisions, queue, search, users
-from storage.cards import CardCommand, Decide, Reason, Undo, card_view, press
+from storage.cards import CardCommand, Decide, Reason, StillKeep, Undo, card_view, press
 from storage.records import ORDERS, CardView, Order, Outcome
+from storage.users import utc_now_iso
 
 log = logging.getLogger(__name__)
 
@@ -22,26 +23,29 @@ async def show_card(
     context: KeepcutContext, user: users.User, view: CardView, message_id: int | None
 ) -> None:
     """Put the card on screen in `message_id` (or a new message) and remember it."""
-    text, markup = cards.render(view, user.today())
-    shown = await edit_or_send(context.bot, user.chat_id, message_id, text, markup)
-    if shown == user.card_message_id:
-        return
-    await context.store.run(users.set_card_message, user.user_id, shown)
-    context.person = replace(user, card_message_id=shown)
-    if user.card_message_id is not None:
-        # One live card: the previous one loses its buttons (after the new one is
-        # shown, so the person never waits for this edit). Its buttons would still
-        # act on their own person, but two live cards confuse.
-        await drop_keyboard(context.bot, user.chat_id, user.card_message_id)
+    context.person = await live_card.present(context.bot, context.store, user, view, message_id)
 
 
-async def send_new_card(context: KeepcutContext, order: Order | None = None) -> None:
-    """Start or continue the review with a fresh card at the bottom of the chat."""
+def recheck_since(user: users.User) -> str | None:
+    """The re-check's starting moment while the person is in it, else None."""
+    return user.recheck_since if user.review_mode == "recheck" else None
+
+
+async def send_new_card(
+    context: KeepcutContext, order: Order | None = None, mode: users.Mode = "review"
+) -> None:
+    """Start or continue the review (or the re-check) with a fresh card at the bottom."""
     user = context.person
     if order is not None and order != user.review_order:
         await context.store.run(queue.set_order, user.user_id, order)
         user = context.person = replace(user, review_order=order)
-    view = await context.store.run(card_view, user.user_id, user.review_order)
+    if mode != user.review_mode or (mode == "recheck" and user.recheck_since is None):
+        since = user.recheck_since or utc_now_iso(context.clock.now())
+        await context.store.run(users.set_review_mode, user.user_id, mode, since)
+        user = context.person = replace(user, review_mode=mode, recheck_since=since)
+    view = await context.store.run(
+        card_view, user.user_id, user.review_order, None, recheck_since(user)
+    )
     if view.progress.total == 0:
         await context.bot.send_message(user.chat_id, texts.NOTHING_TO_REVIEW)
         return
@@ -70,7 +74,9 @@ async def undo_command(update: Update, context: KeepcutContext) -> None:
     if connection is None:
         await context.bot.send_message(user.chat_id, texts.NOTHING_TO_UNDO)
         return
-    view = await context.store.run(card_view, user.user_id, user.review_order, connection.id)
+    view = await context.store.run(
+        card_view, user.user_id, user.review_order, connection.id, recheck_since(user)
+    )
     await show_card(context, user, view, None)
 
 
@@ -110,6 +116,8 @@ def toast(action: CardCommand, outcome: Outcome) -> str | None:
         return texts.TOAST_UNCHANGED
     if isinstance(action, Decide):
         return texts.TOAST[action.decision]
+    if isinstance(action, StillKeep):
+        return texts.TOAST_STILL_KEPT
     if isinstance(action, Reason):
         return texts.REASON_NOTED.format(reason=texts.REASONS.get(action.reason, ""))
     return None

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, NetworkError
 from bot import texts
 from bot.context import KeepcutContext
 from bot.render.cards import start_review_keyboard
+from bot.schedules.setup import after_import
 from bot.telegram_io import edit_or_send
 from storage.export import ExportError, read_export
 from storage.merge import ImportSummary, apply_import
@@ -59,8 +60,11 @@ async def _import(
     except Refused as refusal:
         await edit_or_send(context.bot, status.chat_id, status.message_id, str(refusal))
     else:
-        markup = start_review_keyboard(summary.first_import) if summary.undecided else None
+        to_recheck = await context.store.run(after_import, user_id, context.clock.now())
         text = texts.import_summary(summary)
+        if to_recheck:
+            text += "\n\n" + texts.season_upload(summary.new, to_recheck)
+        markup = start_review_keyboard(summary.first_import, summary.undecided, to_recheck)
         await edit_or_send(context.bot, status.chat_id, status.message_id, text, markup)
     finally:
         context.imports.end(user_id)

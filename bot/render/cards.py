@@ -9,7 +9,17 @@ from urllib.parse import quote, urlencode
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import Decide, Reason, ShowCutList, StartReview, Undo, View, button
+from bot.callbacks import (
+    Decide,
+    Reason,
+    ShowCutList,
+    StartRecheck,
+    StartReview,
+    StillKeep,
+    Undo,
+    View,
+    button,
+)
 from storage.records import CardView, Connection, LastDecision
 
 # Export cells can be long; a card must stay far below Telegram's 4,096 characters.
@@ -86,7 +96,7 @@ def card_text(view: CardView, today: date) -> str:
     """The text of a review card (or of the "all done" card)."""
     c, p = view.connection, view.progress
     if c is None:
-        return texts.all_done(p)
+        return texts.all_done(p) if view.recheck_left is None else texts.recheck_done(p)
     lines = [f"<b>{clip(c.full_name, MAX_NAME)}</b>"]
     if where := headline(c):
         lines.append(where)
@@ -101,13 +111,27 @@ def card_text(view: CardView, today: date) -> str:
     lines += signal_lines(c, view.signals_known)
     if view.order == "weakest" and c.interactions == 0 and c.state is None and view.signals_known:
         lines.append(f"<i>{texts.WHY_EARLY}</i>")
-    if c.state:
+    if _rechecking(view):
+        lines.append(f"<i>{texts.RECHECK_QUESTION}</i>")
+    elif c.state:
         lines.append(f"<i>{texts.CURRENTLY[c.state]}</i>")
     reason_for = _reason_target(view)
     if reason_for:
         lines += ["", texts.REASON_PROMPT.format(name=clip(reason_for.name or "them", MAX_NAME))]
-    lines += ["", texts.progress_line(p.reviewed, p.total, p.kept, p.target)]
+    if view.recheck_left is not None:
+        lines += ["", texts.recheck_progress(view.recheck_left, p.kept, p.target)]
+    else:
+        lines += ["", texts.progress_line(p.reviewed, p.total, p.kept, p.target)]
     return "\n".join(lines)
+
+
+def _rechecking(view: CardView) -> bool:
+    """The card asks whether to keep someone kept before (the yearly re-check)."""
+    return (
+        view.recheck_left is not None
+        and view.connection is not None
+        and (view.connection.state == "keep")
+    )
 
 
 def _reason_target(view: CardView) -> LastDecision | None:
@@ -123,7 +147,17 @@ def card_keyboard(view: CardView) -> InlineKeyboardMarkup:
     """Keep / Cut / Skip / Undo, the profile link, and reason buttons after a cut."""
     rows: list[list[InlineKeyboardButton]] = []
     c = view.connection
-    if c is not None:
+    if c is not None and _rechecking(view):
+        rows.append(
+            [
+                button(texts.BUTTON_STILL_KEEP, StillKeep(c.id)),
+                button(texts.BUTTON_CUT, Decide(c.id, "cut")),
+            ]
+        )
+        if view.last:
+            rows.append([_undo_button(view)])
+        rows.append([link_button(c)])
+    elif c is not None:
         rows.append(
             [
                 button(texts.BUTTON_KEEP, Decide(c.id, "keep")),
@@ -136,6 +170,8 @@ def card_keyboard(view: CardView) -> InlineKeyboardMarkup:
         rows.append(second)
         rows.append([link_button(c)])
     else:
+        if view.recheck_left is not None and view.progress.undecided + view.progress.skipped:
+            rows.append([button(texts.BUTTON_CONTINUE_REVIEW, StartReview())])
         rows.append([button(texts.BUTTON_CUTLIST, ShowCutList())])
         if view.last:
             rows.append([_undo_button(view)])
@@ -165,7 +201,14 @@ def find_keyboard(matches: list[Connection]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(texts.find_label(m), View(m.id))] for m in matches])
 
 
-def start_review_keyboard(first_import: bool) -> InlineKeyboardMarkup:
-    """The button under an import's summary that starts (or continues) the review."""
-    label = texts.BUTTON_START_REVIEW if first_import else texts.BUTTON_CONTINUE_REVIEW
-    return InlineKeyboardMarkup([[button(label, StartReview())]])
+def start_review_keyboard(
+    first_import: bool, undecided: int, recheck: int = 0
+) -> InlineKeyboardMarkup | None:
+    """The buttons under an import's summary: review the undecided, re-check the kept."""
+    rows = []
+    if undecided:
+        label = texts.BUTTON_START_REVIEW if first_import else texts.BUTTON_CONTINUE_REVIEW
+        rows.append([button(label, StartReview())])
+    if recheck:
+        rows.append([button(texts.BUTTON_RECHECK, StartRecheck())])
+    return InlineKeyboardMarkup(rows) if rows else None
