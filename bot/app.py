@@ -20,21 +20,34 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.clock import Clock
 from bot.config import Settings
 from bot.context import KeepcutApp, KeepcutContext
 from bot.errors import on_error
 from bot.gate import gate
-from bot.handlers import buttons, cutlist, hints, review, start, stats, upload
+from bot.handlers import (
+    buttons,
+    cutlist,
+    hints,
+    review,
+    schedule_settings,
+    start,
+    stats,
+    upload,
+)
 from bot.ratelimit import ChatRateLimiter
 from bot.running_imports import RunningImports
+from bot.schedules.sweep import SWEEP_DELAY, seconds_to_next_minute, sweep_job
 from bot.updates import PerPersonUpdateProcessor
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, store: Store | None = None) -> KeepcutApp:
-    """Build the bot: configuration, store, every handler in order, error handler."""
+def build_application(
+    settings: Settings, store: Store | None = None, clock: Clock | None = None
+) -> KeepcutApp:
+    """Build the bot: configuration, store, clock, every handler in order, error handler."""
     app: KeepcutApp = (
         ApplicationBuilder()
         .token(settings.token)
@@ -66,6 +79,7 @@ def build_application(settings: Settings, store: Store | None = None) -> Keepcut
     app.bot_data["settings"] = settings
     app.bot_data["store"] = store or Store(settings.db_path)
     app.bot_data["imports"] = RunningImports()
+    app.bot_data["clock"] = clock or Clock()
     register_handlers(app)
     return app
 
@@ -85,6 +99,10 @@ def register_handlers(app: KeepcutApp) -> None:
     app.add_handler(CommandHandler("target", stats.target_command))
     app.add_handler(CommandHandler("cutlist", cutlist.cutlist_command))
     app.add_handler(CommandHandler("invitations", cutlist.invitations_command))
+    app.add_handler(CommandHandler("remind", schedule_settings.remind_command))
+    app.add_handler(CommandHandler("summary", schedule_settings.summary_command))
+    app.add_handler(CommandHandler("nudge", schedule_settings.nudge_command))
+    app.add_handler(CommandHandler("timezone", schedule_settings.timezone_command))
     app.add_handler(CallbackQueryHandler(buttons.button))
 
     # Uploads and everything else a person might send; commands first, so these
@@ -100,9 +118,28 @@ def register_handlers(app: KeepcutApp) -> None:
 
 
 async def post_init(app: Application) -> None:
-    """Once connected: publish the command menu."""
+    """Once connected: publish the command menu, start the schedule sweep."""
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    start_sweeping(app)
     log.info("keepcut started as @%s", app.bot.username)
+
+
+def start_sweeping(app: Application) -> None:
+    """Sweep for due schedules now (what fell due while down) and at every minute's start."""
+    assert app.job_queue is not None
+    clock: Clock = app.bot_data["clock"]
+    # No APScheduler misfire limit: a sweep that starts late still sends what is due,
+    # and never two at once (the sweep also guards itself).
+    options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+    app.job_queue.run_once(sweep_job, when=1, name="catch-up sweep", job_kwargs=options)
+    app.job_queue.run_repeating(
+        sweep_job,
+        interval=60,
+        # A little after the minute starts: "10:00" means 10:00, never 09:59:59.
+        first=seconds_to_next_minute(clock.now()) + SWEEP_DELAY,
+        name="sweep",
+        job_kwargs=options,
+    )
 
 
 async def post_shutdown(app: Application) -> None:

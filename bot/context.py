@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
@@ -34,6 +34,11 @@ class KeepcutContext(CallbackContext[Bot, Data, Data, Data]):
         return self.application.bot_data["settings"]
 
     @property
+    def app(self) -> KeepcutApp:
+        """The running application, typed as keepcut builds it."""
+        return cast("KeepcutApp", self.application)
+
+    @property
     def clock(self) -> Clock:
         """What time it is (the real time, or a test's)."""
         return self.application.bot_data["clock"]
@@ -60,3 +65,10 @@ class KeepcutContext(CallbackContext[Bot, Data, Data, Data]):
 
 
 KeepcutApp = Application[Bot, KeepcutContext, Data, Data, Data, JobQueue[KeepcutContext]]
+
+
+def remember_person(app: KeepcutApp, user: User) -> None:
+    """Update the person the gate hands to handlers, after a job changed their row."""
+    data = app.user_data.get(user.user_id)
+    if data is not None and _PERSON in data:
+        data[_PERSON] = user

@@ -9,18 +9,16 @@ send one twice; a send that fails for a passing reason is given back and retried
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
-from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot import live_card
-from bot.context import KeepcutApp, KeepcutContext
+from bot.charts import draw_chart, send_chart
+from bot.context import KeepcutApp, KeepcutContext, remember_person
 from bot.schedules.compose import Outgoing, prepare
-from bot.telegram_io import is_blocked
 from storage import schedules, users
 from storage.schedules import Schedule
 from storage.store import Store
@@ -29,6 +27,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 1000  # due schedules read at a time
 IN_FLIGHT = 30  # sends under way at once: enough to keep Telegram's 30 a second busy
+SWEEP_DELAY = 0.2  # seconds after each minute starts
 
 
 @dataclass(slots=True)
@@ -49,7 +48,7 @@ def seconds_to_next_minute(now: datetime) -> float:
 
 async def sweep_job(context: KeepcutContext) -> None:
     """The JobQueue callback: sweep at the clock's current time."""
-    report = await run_sweep(context.application, context.clock.now())
+    report = await run_sweep(context.app, context.clock.now())
     if report.sent or report.retried or report.blocked or report.failed:
         log.info("sweep: %s", report)
 
@@ -90,6 +89,48 @@ async def _deliver(
         report.skipped += 1
         return
     try:
-        await _send(app, store, out)
-    except RetryAfter, NetworkError as exc:  # noqa: E999 - see below
-        raise
+        await _send(app, store, out, now)
+    except Forbidden as exc:
+        # The person blocked the bot (or left): nothing more goes to them until they
+        # write again (the gate clears the mark). Everyone else is unaffected.
+        log.info("user %s: %s not sent, blocked (%s)", out.user.user_id, out.period, exc)
+        await store.run(users.set_blocked, out.user.user_id, True)
+        await store.run(
+            schedules.finish, out.user.user_id, out.schedule.kind, out.period, "skipped"
+        )
+        report.blocked += 1
+    except BadRequest as exc:
+        # Telegram refused this message itself: trying again would fail again.
+        log.error("user %s: %s refused by Telegram: %s", out.user.user_id, out.period, exc)
+        await store.run(
+            schedules.finish, out.user.user_id, out.schedule.kind, out.period, "skipped"
+        )
+        report.failed += 1
+    except (RetryAfter, NetworkError) as exc:
+        # Passing: flood control after its retries, a network failure. The next sweep
+        # tries again (the claim is given back).
+        log.warning("user %s: %s not sent yet (%s); retrying", out.user.user_id, out.period, exc)
+        await store.run(schedules.release, out.schedule, out.period, out.next_due)
+        report.retried += 1
+    else:
+        await store.run(
+            schedules.finish, out.user.user_id, out.schedule.kind, out.period, "sent",
+            out.fingerprint,
+        )  # fmt: skip
+        if out.then_stop:
+            await store.run(schedules.set_active, out.user.user_id, out.schedule.kind, False)
+        report.sent += 1
+
+
+async def _send(app: KeepcutApp, store: Store, out: Outgoing, now: datetime) -> None:
+    """Put one scheduled message in the person's chat."""
+    bot, user = app.bot, out.user
+    if out.card is not None:
+        # The daily card becomes the person's live card, as /review's would.
+        remember_person(app, await live_card.present(bot, store, user, out.card, None))
+        return
+    if out.chart:
+        png = await draw_chart(store, user, now)
+        await send_chart(bot, user.chat_id, png, out.text, out.markup)
+        return
+    await bot.send_message(user.chat_id, out.text, reply_markup=out.markup)
