@@ -36,7 +36,7 @@ async def gate(update: Update, context: KeepcutContext) -> None:
         raise ApplicationHandlerStop
     # Handlers read the person from here (context.person): one hop per update, not two.
     context.person = await context.store.run(
-        users.touch_user, user.id, chat.id, user.first_name or ""
+        users.touch_user, user.id, chat.id, user.first_name or "", context.clock.now()
     )
 
 

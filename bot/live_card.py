@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from telegram import Bot
 
@@ -14,10 +15,15 @@ from storage.store import Store
 
 
 async def present(
-    bot: Bot, store: Store, user: users.User, view: CardView, message_id: int | None
+    bot: Bot,
+    store: Store,
+    user: users.User,
+    view: CardView,
+    message_id: int | None,
+    now: datetime,
 ) -> users.User:
     """Show `view` in `message_id` (or a new message); return the person as they now are."""
-    text, markup = cards.render(view, user.today())
+    text, markup = cards.render(view, user.today(now))
     shown = await edit_or_send(bot, user.chat_id, message_id, text, markup)
     if shown == user.card_message_id:
         return user

@@ -379,8 +379,10 @@ def stats_text(p: Progress, proj: Projection, progress_bar: str) -> str:
                 f"At your recent pace ({pace_words(proj.pace)}) you'll finish around "
                 f"{day_month_year(proj.finish_on)}."
             )
-        else:
+        elif p.reviewed:
             lines.append(NO_PACE)
+        else:
+            lines.append("Review a few cards with /review and I'll estimate when you'll finish.")
     else:
         lines.append("Every connection has a decision. /cutlist has your links.")
     return "\n".join(lines)
@@ -639,7 +641,7 @@ def nudge_state(at: time | None, due_local: datetime | None, today: date) -> str
             "12:30 your time, for a spare moment; /nudge on uses the time you set before."
         )
     return (
-        f"☕ Your daily card comes at {at:%H:%M} your time, the next "
+        f"☕ Your daily card comes at {at:%H:%M} your time; the next one comes "
         f"{days_until(due_local.date(), today)}. It stops by itself when nothing is left to "
         "review. /nudge off stops it."
     )
@@ -679,9 +681,15 @@ def yearly_reminder(news: YearlyNews) -> str:
         "",
         f"Your last export ({day_month_year(news.last_export)}, {ago_words}) had "
         f"{plural(news.export_size, 'connection')}.",
-        f"✅ Kept {p.kept:,} · ✂️ Cut {p.cut:,} (removed on LinkedIn: {p.removed:,})"
-        + (f" · ❔ {p.undecided + p.skipped:,} to review" if p.undecided + p.skipped else ""),
-        f"After your cuts: {p.network_after:,}, {distance_to_target(p.network_after, p.target)}.",
+    ]
+    if p.reviewed:
+        line = f"✅ Kept {p.kept:,} · ✂️ Cut {p.cut:,}"
+        lines.append(line + (f" (removed on LinkedIn: {p.removed:,})" if p.cut else ""))
+    if p.undecided + p.skipped:
+        lines.append(f"❔ {plural(p.undecided + p.skipped, 'person', 'people')} still to review")
+    size = f"After your cuts: {p.network_after:,}" if p.cut else f"Your network: {p.total:,}"
+    lines += [
+        f"{size}, {distance_to_target(p.network_after, p.target)}.",
         "",
         SPRING_EXPORT_STEPS,
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -91,6 +92,7 @@ def press(
     command: CardCommand,
     order: Order = "weakest",
     recheck_since: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[Outcome, CardView]:
     """One card button, whole: apply it, then load the card to show next.
 
@@ -101,7 +103,7 @@ def press(
     show: int | None = None
     match command:
         case Decide(connection_id, decision):
-            outcome = decide(db, user_id, connection_id, decision)
+            outcome = decide(db, user_id, connection_id, decision, now)
         case Undo(connection_id, seq):
             outcome = undo(db, user_id, connection_id, seq)
             show = connection_id if outcome is Outcome.APPLIED else None
@@ -112,5 +114,5 @@ def press(
             outcome = Outcome.APPLIED if found and not found.gone else Outcome.MISSING
             show = connection_id if outcome is Outcome.APPLIED else None
         case StillKeep(connection_id):
-            outcome = keep_still(db, user_id, connection_id)
+            outcome = keep_still(db, user_id, connection_id, now)
     return outcome, card_view(db, user_id, order, show, recheck_since)

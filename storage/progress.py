@@ -54,10 +54,10 @@ def answer_hours(db: Database, user_id: int, since: datetime) -> list[datetime]:
 
 
 def answered_since(db: Database, user_id: int, since: datetime) -> bool:
-    """Whether the person answered any card (or re-check) after `since`."""
+    """Whether the person answered any card (or re-check) since `since` (same second too)."""
     stamp = utc_now_iso(since)
     row = db.execute(
-        "SELECT 1 FROM decisions WHERE user_id = ? AND (decided_at > ? OR rechecked_at > ?) "
+        "SELECT 1 FROM decisions WHERE user_id = ? AND (decided_at >= ? OR rechecked_at >= ?) "
         "LIMIT 1",
         [user_id, stamp, stamp],
     ).fetchone()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bot.app import build_application, post_init
+from bot.clock import Clock
 from bot.config import Settings
 from bot.context import KeepcutApp
 from storage.store import Store
@@ -66,9 +67,9 @@ class RunningBot:
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]
 
-    async def start(self, **overrides: object) -> KeepcutApp:
+    async def start(self, clock: Clock | None = None, **overrides: object) -> KeepcutApp:
         """Build the bot as `python -m bot` does and start long polling."""
-        app = build_application(self.settings(**overrides))
+        app = build_application(self.settings(**overrides), clock=clock)
         await app.initialize()
         # post_init runs only inside run_polling(); call it as that would.
         await post_init(app)

@@ -22,15 +22,16 @@ async def send_cutlist(context: KeepcutContext, everything: bool) -> None:
     """Send today's batch of removal links, then the whole list as a CSV file."""
     user = context.person
     batch = await context.store.run(
-        cutlist.take_batch, user.user_id, user.daily_links, everything, zone=user.zone
-    )
+        cutlist.take_batch, user.user_id, user.daily_links, everything, context.clock.now(),
+        user.zone,
+    )  # fmt: skip
     for text, markup in cutlist_messages.batch_messages(batch, user.daily_links):
         await context.bot.send_message(user.chat_id, text, reply_markup=markup)
     if batch.total_cut == 0:
         return
     await context.bot.send_chat_action(user.chat_id, ChatAction.UPLOAD_DOCUMENT)
     everyone = await context.store.run(cutlist.all_cuts, user.user_id)
-    name = f"keepcut-cut-list-{user.today().isoformat()}.csv"
+    name = f"keepcut-cut-list-{user.today(context.clock.now()).isoformat()}.csv"
     await context.bot.send_document(
         user.chat_id,
         InputFile(io.BytesIO(csv_files.cut_list_csv(everyone)), filename=name),
@@ -53,7 +54,7 @@ async def removed_button(update: Update, context: KeepcutContext, action: Remove
     keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
     shown = cutlist_messages.ids_in_keyboard(keyboard)
     mark = await context.store.run(
-        cutlist.press_removed, user.user_id, action.connection_id, shown
+        cutlist.press_removed, user.user_id, action.connection_id, shown, context.clock.now()
     )
     if not mark.found:
         await answer_quietly(query, texts.TOAST_GONE)

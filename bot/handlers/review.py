@@ -23,7 +23,10 @@ async def show_card(
     context: KeepcutContext, user: users.User, view: CardView, message_id: int | None
 ) -> None:
     """Put the card on screen in `message_id` (or a new message) and remember it."""
-    context.person = await live_card.present(context.bot, context.store, user, view, message_id)
+    now = context.clock.now()
+    context.person = await live_card.present(
+        context.bot, context.store, user, view, message_id, now
+    )
 
 
 def recheck_since(user: users.User) -> str | None:
@@ -101,7 +104,9 @@ async def card_button(update: Update, context: KeepcutContext, action: CardComma
     query = update.callback_query
     assert query and query.message
     user = context.person
-    outcome, view = await context.store.run(press, user.user_id, action, user.review_order)
+    outcome, view = await context.store.run(
+        press, user.user_id, action, user.review_order, recheck_since(user), context.clock.now()
+    )
     await answer_quietly(query, toast(action, outcome))
     await show_card(context, user, view, query.message.message_id)
 

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from telegram import Update
+from telegram.constants import ChatAction
 
 from bot import forecast, texts
+from bot.charts import draw_chart, send_chart
 from bot.context import KeepcutContext
 from storage import progress, users
 
 
 async def stats_command(update: Update, context: KeepcutContext) -> None:
     """/stats: the counts, a progress bar, and the way to the target."""
-    user = context.person
+    user, now = context.person, context.clock.now()
     p = await context.store.run(progress.progress, user.user_id)
-    pace = await context.store.run(progress.recent_pace, user.user_id, datetime.now(UTC))
-    projection = forecast.project(p, pace, user.today())
-    await context.bot.send_message(
-        user.chat_id, texts.stats_text(p, projection, forecast.bar(p.reviewed, p.total))
-    )
+    pace = await context.store.run(progress.recent_pace, user.user_id, now)
+    projection = forecast.project(p, pace, user.today(now))
+    text = texts.stats_text(p, projection, forecast.bar(p.reviewed, p.total))
+    if p.total == 0:
+        await context.bot.send_message(user.chat_id, text)
+        return
+    await context.bot.send_chat_action(user.chat_id, ChatAction.UPLOAD_PHOTO)
+    png = await draw_chart(context.store, user, now)
+    await send_chart(context.bot, user.chat_id, png, text, None)
 
 
 def parse_target(args: list[str]) -> int | None:

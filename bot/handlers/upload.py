@@ -96,7 +96,7 @@ async def _read_and_merge(
         raise Refused(texts.export_problem(exc.kind, exc.detail)) from None
     finally:
         del data
-    summary = await context.store.run(apply_import, user_id, parsed, name)
+    summary = await context.store.run(apply_import, user_id, parsed, name, context.clock.now())
     log.info(
         "user %s imported %s connections (%s new, %s gone)",
         user_id, summary.rows_read, summary.new, summary.gone,

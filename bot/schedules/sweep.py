@@ -127,7 +127,7 @@ async def _send(app: KeepcutApp, store: Store, out: Outgoing, now: datetime) -> 
     bot, user = app.bot, out.user
     if out.card is not None:
         # The daily card becomes the person's live card, as /review's would.
-        remember_person(app, await live_card.present(bot, store, user, out.card, None))
+        remember_person(app, await live_card.present(bot, store, user, out.card, None, now))
         return
     if out.chart:
         png = await draw_chart(store, user, now)
