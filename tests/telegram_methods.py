@@ -3,20 +3,23 @@
 Each handler takes the server and a ``Call`` (normalised parameters plus uploaded files) and
 returns the ``result`` or raises ``ApiError``. ``API`` maps lower-cased method names to
 (canonical name, handler). Error descriptions are those of the official server
-(github.com/tdlib/telegram-bot-api, ``telegram-bot-api/Client.cpp``); the few marked
-"approximate" below are plausible but unverified.
+(github.com/tdlib/telegram-bot-api, ``telegram-bot-api/Client.cpp`` and ``WebhookActor.cpp``);
+the few marked "approximate" below are plausible but unverified.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import math
 import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from tests.telegram_html import (
     HtmlParseError,
@@ -47,6 +50,9 @@ CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
 )
+CONFLICT_SET_WEBHOOK = "Conflict: terminated by setWebhook request"
+WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
+NOT_RESOLVED = "Failed to resolve host: Name or service not known"  # what Telegram says publicly
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
@@ -82,6 +88,8 @@ _JSON_FIELDS = frozenset(
     }
 )
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]*$")
+_URL_HOST = re.compile(r"^([a-z0-9._~!$&'()*+,;=-]|%[0-9a-f]{2}|[^\x00-\x7f])+$")
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _NOT_DEFAULT_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
@@ -124,6 +132,27 @@ class Upload:
 
 
 @dataclass
+class Webhook:
+    """The webhook set with setWebhook, and what getWebhookInfo reports about its delivery."""
+
+    url: str
+    secret_token: str | None
+    max_connections: int
+    ip_address: str
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookUrl:
+    """A webhook URL as the official server parses it (``td::parse_url``, https by default)."""
+
+    scheme: str
+    host: str
+    port: int
+
+
+@dataclass
 class Call:
     """The normalised parameters of one call, with typed accessors."""
 
@@ -131,13 +160,17 @@ class Call:
     files: dict[str, Upload]
 
     def string(self, name: str, default: str | None = None) -> str | None:
-        """A string parameter."""
+        """A string parameter (a decoded true/false reads back as sent)."""
         value = self.params.get(name)
+        if isinstance(value, bool):
+            return "true" if value else "false"
         return default if value is None else str(value)
 
     def number(self, name: str, default: float = 0) -> float:
         """A numeric parameter (garbage gives the default)."""
         value = self.params.get(name)
+        if isinstance(value, str) and _NUMBER.match(value):
+            return float(value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return value
         return default
@@ -152,7 +185,10 @@ class Call:
 
 
 def normalise(params: JSON) -> JSON:
-    """Decode form values: JSON fields to objects, numbers to numbers, true/false to bools."""
+    """Decode form values: JSON fields to objects, numbers to numbers, true/false to bools.
+
+    Only numbers that read back unchanged are decoded, so "007" or "1.50" stay strings.
+    """
     result: JSON = {}
     for key, value in params.items():
         if isinstance(value, str) and key in _JSON_FIELDS:
@@ -161,7 +197,8 @@ def normalise(params: JSON) -> JSON:
             except ValueError:
                 raise bad(f"can't parse {key} JSON object") from None
         elif isinstance(value, str) and _NUMBER.match(value):
-            value = float(value) if "." in value else int(value)
+            number = float(value) if "." in value else int(value)
+            value = number if str(number) == value else value
         elif value in ("true", "false"):
             value = value == "true"
         result[key] = value
@@ -287,6 +324,12 @@ def file_param(server: TelegramServer, call: Call, key: str) -> StoredFile:
     """The uploaded file, attach:// reference or known file_id in parameter ``key``."""
     value = call.string(key)
     upload = call.files.get(key)
+    if server.local_mode and value and value.startswith("file:/"):
+        path = Path(unquote(urlsplit(value).path))  # file:///abs/path, as PTB sends in local mode
+        try:
+            upload = Upload(path.name, "application/octet-stream", path.read_bytes())
+        except OSError:
+            raise bad("file not found") from None  # approximate
     if value and value.startswith("attach://"):
         upload = call.files.get(value.removeprefix("attach://"))
     if upload is not None:
@@ -405,23 +448,43 @@ async def log_out(server: TelegramServer, call: Call) -> bool:
     return True
 
 
+def drop_unallowed(server: TelegramServer) -> None:
+    """Forget pending updates of a type ``allowed_updates`` excludes (Telegram drops them)."""
+    allowed = set(server.allowed_updates)
+    if allowed:
+        server.updates[:] = [u for u in server.updates if allowed & set(u)]
+    else:
+        server.updates[:] = [u for u in server.updates if not _NOT_DEFAULT_UPDATES & set(u)]
+
+
+def abort_long_poll(server: TelegramServer, conflict: str) -> None:
+    """Make a held getUpdates answer 409 with ``conflict``."""
+    server.poll_conflict = conflict
+    server.poll_generation += 1
+    server.notify()
+
+
+def set_allowed_updates(server: TelegramServer, call: Call) -> None:
+    """Apply ``allowed_updates`` if given; an empty list means Telegram's default set."""
+    if isinstance(call.params.get("allowed_updates"), list):
+        server.allowed_updates = [str(kind) for kind in call.params["allowed_updates"]]
+
+
 @api("getUpdates")
 async def get_updates(server: TelegramServer, call: Call) -> list[JSON]:
     """Confirm updates below offset, then return pending ones, long-polling if there are none."""
-    if server.webhook:
+    if server.webhook is not None:
         raise ApiError(409, CONFLICT_WEBHOOK)
     offset = call.integer("offset")
     limit = min(max(call.integer("limit", 100), 1), 100)
     timeout = min(max(call.number("timeout"), 0.0), 50.0)
-    if isinstance(call.params.get("allowed_updates"), list):
-        server.allowed_updates = call.params["allowed_updates"]
+    set_allowed_updates(server, call)
     if offset < 0:
         del server.updates[: max(len(server.updates) + offset, 0)]
     elif offset > 0:
         server.updates[:] = [u for u in server.updates if u["update_id"] >= offset]
-    server.poll_generation += 1
+    abort_long_poll(server, CONFLICT_POLL)  # a held getUpdates now answers 409
     generation = server.poll_generation
-    server.notify()  # a held getUpdates now answers 409
 
     def superseded() -> bool:
         return generation != server.poll_generation
@@ -432,26 +495,110 @@ async def get_updates(server: TelegramServer, call: Call) -> list[JSON]:
                 lambda: server.closing or superseded() or bool(server.updates), timeout
             )
     if superseded():
-        raise ApiError(409, CONFLICT_POLL)
-    allowed = set(server.allowed_updates)
-    if allowed:
-        server.updates[:] = [u for u in server.updates if allowed & set(u)]
-    else:
-        server.updates[:] = [u for u in server.updates if not _NOT_DEFAULT_UPDATES & set(u)]
+        raise ApiError(409, server.poll_conflict)
+    drop_unallowed(server)
     return server.updates[:limit]
+
+
+def parse_webhook_url(url: str) -> WebhookUrl:
+    """Parse like ``td::parse_url`` (no scheme means https); 400 if Telegram cannot."""
+    invalid = bad("invalid webhook URL specified")
+    scheme, sep, rest = url.partition("://")
+    if not sep or any(c in scheme for c in ":/?#@[]"):
+        scheme, rest = "https", url
+    scheme = scheme.lower()
+    if scheme not in ("http", "https"):
+        raise invalid
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    host = authority.rpartition("@")[2]
+    port = 0
+    if re.search(r":[^\]]*$", host):
+        host, _, port_text = host.rpartition(":")
+        if not port_text.isdigit() or not 0 < int(port_text) <= 65535:
+            raise invalid
+        port = int(port_text)
+    host = host.lower()
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise invalid from None
+    elif host in ("", ".") or not _URL_HOST.match(host):
+        raise invalid
+    return WebhookUrl(scheme, host, port or (80 if scheme == "http" else 443))
+
+
+def webhook_ip(host: str) -> str:
+    """The address getWebhookInfo reports for a host this server contacts."""
+    if host == "localhost":
+        return "127.0.0.1"
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(host.strip("[]")))
+    return "<unknown>"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @api("setWebhook")
 async def set_webhook(server: TelegramServer, call: Call) -> bool:
-    """Record the webhook (nothing is ever posted to it); an empty url removes it."""
-    server.webhook = dict(call.params) if call.string("url") else None
+    """Validate and register the webhook (it replaces any other); an empty url removes it."""
+    url = call.string("url") or ""
+    secret = call.string("secret_token") or ""
+    top = 100_000 if server.local_mode else 100
+    default = 100 if server.local_mode else 40
+    max_connections = min(max(call.integer("max_connections", default), 1), top)
+    drop_pending = call.flag("drop_pending_updates")
+    current = server.webhook
+    if (
+        url
+        and current is not None
+        and (current.url, current.secret_token or "", current.max_connections)
+        == (url, secret, max_connections)
+        and not drop_pending
+    ):  # "Webhook is already set"
+        set_allowed_updates(server, call)
+        return True
+    if url:
+        abort_long_poll(server, CONFLICT_SET_WEBHOOK)
+    await server.replace_webhook(None)  # the old webhook goes first, even if the new one fails
+    if drop_pending:
+        server.updates.clear()
+    if not url:
+        return True
+    parsed = parse_webhook_url(url)
+    if len(secret) > 256:
+        raise bad("secret token is too long")
+    if not _SECRET_TOKEN.match(secret):
+        raise bad("secret token contains unallowed characters")
+    if not server.local_mode:
+        if parsed.scheme != "https":
+            raise bad("bad webhook: An HTTPS URL must be provided for webhook")
+        if parsed.port not in WEBHOOK_PORTS:
+            raise bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    target = server.webhook_target(url)  # on loopback in local mode: the URL itself
+    if target is None and is_loopback(parsed.host):
+        raise bad(f"bad webhook: IP address {webhook_ip(parsed.host)} is reserved")
+    if target is None:
+        raise bad(f"bad webhook: {NOT_RESOLVED}")
+    host = urlsplit(target).hostname or ""
+    hook = Webhook(url, secret or None, max_connections, webhook_ip(host))
+    set_allowed_updates(server, call)
+    await server.replace_webhook(hook)
     return True
 
 
 @api("deleteWebhook")
 async def delete_webhook(server: TelegramServer, call: Call) -> bool:
     """Remove the webhook; ``drop_pending_updates`` clears the queue."""
-    server.webhook = None
+    await server.replace_webhook(None)
     if call.flag("drop_pending_updates"):
         server.updates.clear()
     return True
@@ -459,10 +606,23 @@ async def delete_webhook(server: TelegramServer, call: Call) -> bool:
 
 @api("getWebhookInfo")
 async def get_webhook_info(server: TelegramServer, call: Call) -> JSON:
-    """The recorded webhook."""
-    url = (server.webhook or {}).get("url", "")
-    count = len(server.updates)
-    return {"url": url, "has_custom_certificate": False, "pending_update_count": count}
+    """The webhook, its pending updates and its last delivery error, as Telegram reports them."""
+    hook = server.webhook
+    drop_unallowed(server)
+    info: JSON = {
+        "url": hook.url if hook else "",
+        "has_custom_certificate": False,
+        "pending_update_count": len(server.updates),
+    }
+    if hook is not None:
+        if hook.last_error_date is not None:
+            info["last_error_date"] = hook.last_error_date
+            info["last_error_message"] = hook.last_error_message
+        info["max_connections"] = hook.max_connections
+        info["ip_address"] = hook.ip_address
+    if server.allowed_updates:
+        info["allowed_updates"] = server.allowed_updates
+    return info
 
 
 @api("setMyCommands")
@@ -653,18 +813,19 @@ async def answer_callback_query(server: TelegramServer, call: Call) -> bool:
 
 @api("getFile")
 async def get_file(server: TelegramServer, call: Call) -> JSON:
-    """File info with a download path, for files up to 20 MiB."""
+    """File info with a download path (up to 20 MiB); in local mode a file on disk, any size."""
     file_id = call.string("file_id")
     if not file_id:
         raise bad("file_id not specified")
     stored = server.files.get(file_id)
     if stored is None:
         raise bad("invalid file_id")
-    if stored.size > MAX_DOWNLOAD:
+    if stored.size > MAX_DOWNLOAD and not server.local_mode:
         raise bad("file is too big")
+    path = str(server.write_local_file(stored)) if server.local_mode else stored.file_path
     return {
         "file_id": stored.file_id,
         "file_unique_id": stored.file_unique_id,
         "file_size": stored.size,
-        "file_path": stored.file_path,
+        "file_path": path,
     }

@@ -14,7 +14,9 @@ Usage::
 Constructor: ``token``, ``bot_username``, ``bot_name``, ``callback_timeout`` (seconds within
 which a callback query can be answered, default 15), ``flood_control`` (off by default; when on,
 more than 1 message/s to one private chat, 20/min to one group or 30/s overall gets 429),
-``strict_html`` (refuse a bare ``&``, default on; see telegram_html.py), ``host``, ``port``.
+``strict_html`` (refuse a bare ``&``, default on; see telegram_html.py), ``local_mode`` and
+``files_dir`` (below), ``webhook_retry_delay`` (0.2 s), ``webhook_retry_max`` (1.0 s),
+``webhook_timeout`` (10 s), ``host``, ``port``. The webhook settings are plain attributes too.
 
 Served: ``/bot<token>/<method>`` (GET or POST; query string, form, JSON or multipart; method
 names case-insensitive) and ``/file/bot<token>/<file_path>``. A wrong token gets 401
@@ -24,31 +26,98 @@ and the descriptions of the official server (github.com/tdlib/telegram-bot-api,
 ``telegram-bot-api/Client.cpp``; https://core.telegram.org/bots/api). The methods and their
 checks live in tests/telegram_methods.py.
 
+Webhook. The bot listens on plain HTTP behind an HTTPS proxy; ``route_webhook(url, target)``
+plays that proxy: ``server.route_webhook("https://bot.example.com:8443/hook",
+"http://127.0.0.1:PORT/hook")`` (or an origin for all paths: ``route_webhook(
+"https://bot.example.com:8443", "http://127.0.0.1:PORT")``). Route first, then let the bot
+call setWebhook; the routes are ``webhook_routes`` and may change while a webhook is set.
+
+- setWebhook checks like Telegram, in its order: the URL must parse (400 ``Bad Request: invalid
+  webhook URL specified``; no scheme means https), ``secret_token`` at most 256 characters
+  (``Bad Request: secret token is too long``) of ``A-Za-z0-9_-`` (``Bad Request: secret token
+  contains unallowed characters``), https only (``Bad Request: bad webhook: An HTTPS URL must be
+  provided for webhook``) on port 80, 88, 443 or 8443 (``Bad Request: bad webhook: Webhook can
+  be set up only on ports 80, 88, 443 or 8443``), and a host it can reach: an unrouted loopback
+  host gets ``Bad Request: bad webhook: IP address 127.0.0.1 is reserved``, any other unrouted
+  host ``Bad Request: bad webhook: Failed to resolve host: Name or service not known`` (this
+  server never contacts anything but the routes and, in local mode, loopback). A setWebhook
+  that changes anything first removes the current webhook, so a refused one leaves none; the
+  same settings again change nothing. ``max_connections`` is clamped to 1-100 (default 40),
+  ``drop_pending_updates`` clears the queue, ``allowed_updates`` filters it as for getUpdates,
+  and a held getUpdates ends with 409 ``Conflict: terminated by setWebhook request``.
+- While a webhook is set getUpdates answers 409 ``Conflict: can't use getUpdates method while
+  webhook is active; use deleteWebhook to delete the webhook first``. deleteWebhook (or
+  setWebhook with an empty url) stops delivery; undelivered updates stay for getUpdates unless
+  ``drop_pending_updates``. getWebhookInfo gives url, has_custom_certificate (always False),
+  pending_update_count, and with a webhook max_connections, ip_address (the route's host) and,
+  after a failed delivery, last_error_date / last_error_message (kept after later successes,
+  as Telegram does, until the webhook is set anew); allowed_updates when not the default.
+- Delivery: each pending update (those queued before setWebhook too) is POSTed as JSON
+  (``Content-Type: application/json``), with ``X-Telegram-Bot-Api-Secret-Token: <secret>``
+  when a secret was set. A 2xx answer confirms it and it is forgotten; anything else keeps it
+  pending and it is retried after ``webhook_retry_delay``, doubled per failure of that update up
+  to ``webhook_retry_max`` (Telegram: at once, then 2 s doubling to about a minute). Error texts
+  as in getWebhookInfo: ``Wrong response from the webhook: 500 Internal Server Error``,
+  ``Connection refused``, ``Read timeout expired`` (no answer within ``webhook_timeout``),
+  ``Webhook connection closed``. Like Telegram, there is one queue per chat (per user for
+  callback queries): a chat's updates go out one at a time in update_id order, the next only
+  after the previous was confirmed, while other chats' queues go on, at most
+  ``max_connections`` requests in flight. So with a single chat, or ``max_connections=1``,
+  delivery is strictly in update_id order. Each POST is a new connection; answers are not read
+  as Bot API calls (Telegram lets a webhook answer with a method call).
+- ``webhook`` is the current ``Webhook`` (url, secret_token, max_connections, ip_address,
+  last_error_date, last_error_message) or None. ``webhook_deliveries`` lists every attempt as
+  a ``WebhookDelivery``: update_id, url (registered), target (where it went; None when
+  unroutable), time, secret_token (the header sent), status (HTTP status or None), error (the
+  text above; status and error are both None while in flight), ``ok``. ``confirmed_updates()``
+  gives the update_ids confirmed, in order. ``await post_to_webhook(body, secret_token=None,
+  url=None)`` POSTs any JSON (or bytes) to the bot's webhook (the registered URL through its
+  route unless ``url`` is given) with that secret header, or none, and returns (status, text);
+  it bypasses the queue and records nothing. ``stop()`` ends delivery (requests in flight are
+  abandoned and their updates stay pending) and leaves no task behind.
+
+Local mode (``local_mode=True``, like ``telegram-bot-api --local``): getFile answers for files
+of any size (no ``file is too big``) and its file_path is the absolute path of a real file,
+written on first getFile at ``files_dir/<token>/<folder>/file_<hex><suffix>``; PTB then reads
+it from disk. ``files_dir`` defaults to a temporary folder made at start() and removed at
+stop(). ``/file/bot<token>/`` serves nothing (404), so a download proves the bot read the disk.
+A document given as ``file:///abs/path`` (what PTB sends for a path with ``local_mode(True)``)
+is read from disk. Webhooks may use plain http and any port, and may point straight at a
+loopback address without a route; max_connections defaults to 100 (up to 100000).
+
 Differences from Telegram, on purpose: update ids start at 1; getUpdates has no anti-spin delay;
-HTTP URLs given as files are refused; photos are not decoded; Markdown is not parsed and no
-entities are auto-detected in the bot's text.
+setWebhook is not limited to one call per second and answers without a description; HTTP URLs
+given as files are refused; photos are not decoded; Markdown is not parsed and no entities are
+auto-detected in the bot's text; updates never expire.
 
 Test helpers: ``requests`` (every call as a ``RecordedRequest``: method, params, files, time,
 status, response), ``calls(method)``, ``fail_next(method, status=429, retry_after=1,
 description=None, times=1)``, ``add_update(dict)``, ``add_file(data, name, size=...)``,
-``chats``, ``files``, ``commands``, ``webhook``, ``updates`` (pending), ``wait_for(predicate,
-timeout)``, ``server_errors()`` / ``assert_no_server_errors()`` (5xx answers that were bugs of
-this server, not injected; ``async with`` and the test fixtures check them at the end).
+``chats``, ``files``, ``commands``, ``updates`` (pending), ``wait_for(predicate, timeout)``,
+``server_errors()`` / ``assert_no_server_errors()`` (5xx answers that were bugs of this server,
+not injected, and failures of its webhook delivery; ``async with`` and the test fixtures check
+them at the end).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import mimetypes
+import os
 import secrets
+import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
+from urllib.parse import SplitResult, urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from tests.telegram_methods import (
@@ -56,10 +125,14 @@ from tests.telegram_methods import (
     BLOCKED,
     CONFLICT_POLL,
     MAX_DOWNLOAD,
+    NOT_RESOLVED,
     ApiError,
     Call,
     Upload,
+    Webhook,
     bad,
+    drop_unallowed,
+    is_loopback,
     normalise,
 )
 from tests.user import ChatClient, ChatState, Press, StoredFile, TelegramUser
@@ -75,6 +148,11 @@ _DEFAULT_DESCRIPTIONS = {
     500: "Internal Server Error: injected failure",
     502: "Bad Gateway",
 }
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram's delivery queues: one per chat for messages, one per user for queries.
+_MESSAGE_UPDATES = frozenset(
+    {"message", "edited_message", "channel_post", "edited_channel_post", "my_chat_member"}
+)
 
 
 @dataclass
@@ -101,6 +179,24 @@ class RecordedRequest:
 
 
 @dataclass
+class WebhookDelivery:
+    """One POST of an update to the webhook (status and error both None while in flight)."""
+
+    update_id: int
+    url: str  # the registered webhook URL
+    target: str | None  # where it really went (see webhook_routes); None if unreachable
+    time: float
+    secret_token: str | None = None  # the X-Telegram-Bot-Api-Secret-Token header sent
+    status: int | None = None  # the receiver's HTTP status; None without an answer
+    error: str | None = None  # what getWebhookInfo's last_error_message says; None if ok
+
+    @property
+    def ok(self) -> bool:
+        """Whether the receiver confirmed the update (any 2xx)."""
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+
+@dataclass
 class Fault:
     """An injected error for the next call(s) of one method."""
 
@@ -120,6 +216,11 @@ class TelegramServer:
         callback_timeout: float = 15.0,
         flood_control: bool = False,
         strict_html: bool = True,
+        local_mode: bool = False,
+        files_dir: Path | None = None,
+        webhook_retry_delay: float = 0.2,
+        webhook_retry_max: float = 1.0,
+        webhook_timeout: float = 10.0,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -134,19 +235,27 @@ class TelegramServer:
         self.callback_timeout = callback_timeout
         self.flood_control = flood_control
         self.strict_html = strict_html
+        self.local_mode = local_mode
+        self.files_dir = files_dir
+        self.webhook_retry_delay = webhook_retry_delay
+        self.webhook_retry_max = webhook_retry_max
+        self.webhook_timeout = webhook_timeout
         self.host, self.port = host, port
         self.requests: list[RecordedRequest] = []
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
         self.commands: dict[str, list[JSON]] = {}
         self.descriptions: dict[str, str] = {}
-        self.webhook: JSON | None = None
+        self.webhook: Webhook | None = None
+        self.webhook_routes: dict[str, str] = {}
+        self.webhook_deliveries: list[WebhookDelivery] = []
         self.callback_queries: dict[str, Press] = {}
         self.updates: list[JSON] = []
         # state shared with tests/telegram_methods.py
         self.send_log: deque[tuple[float, int]] = deque()
         self.allowed_updates: list[str] = []
         self.poll_generation = 0
+        self.poll_conflict = CONFLICT_POLL
         self.closing = False
         self._users: dict[int, TelegramUser] = {}
         self._groups: dict[tuple[int, int], ChatClient] = {}
@@ -155,6 +264,8 @@ class TelegramServer:
         self._last_update_id = 0
         self._wakeup = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._sender: WebhookSender | None = None
+        self._own_files_dir = False
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -169,14 +280,25 @@ class TelegramServer:
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        if self.local_mode and self.files_dir is None:
+            self.files_dir = Path(tempfile.mkdtemp(prefix="telegram-bot-api-"))
+            self._own_files_dir = True
+        if self.webhook is not None:
+            await self.replace_webhook(self.webhook)
 
     async def stop(self) -> None:
-        """Release held long polls and stop listening."""
+        """Stop webhook delivery, release held long polls and stop listening."""
         self.closing = True
         self.notify()
+        sender, self._sender = self._sender, None
+        if sender is not None:
+            await sender.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._own_files_dir and self.files_dir is not None:
+            shutil.rmtree(self.files_dir, ignore_errors=True)
+            self.files_dir, self._own_files_dir = None, False
 
     async def __aenter__(self) -> TelegramServer:
         """Start the server."""
@@ -188,6 +310,12 @@ class TelegramServer:
         await self.stop()
         if exc_info[0] is None:
             self.assert_no_server_errors()
+
+    def record_bug(self, where: str, error: BaseException) -> None:
+        """Record a failure of this server outside a request, so the test fails at the end."""
+        failure = ApiError(500, f"Internal Server Error: {error!r}")
+        record = RecordedRequest(where, {}, {}, time.time(), failure.status, failure.payload())
+        self.requests.append(record)
 
     def server_errors(self) -> list[RecordedRequest]:
         """Requests this server answered with a 5xx it was not told to inject (its bugs)."""
@@ -307,6 +435,82 @@ class TelegramServer:
         fault = Fault(ApiError(status, text, parameters), times)
         self._faults.setdefault(method.lower(), deque()).append(fault)
 
+    # -- webhook -----------------------------------------------------------------------------
+
+    def route_webhook(self, url: str, target: str) -> None:
+        """Deliver what Telegram would POST to ``url`` to ``target`` instead (the HTTPS proxy).
+
+        ``url`` is a webhook URL exactly as the bot registers it, or an origin such as
+        ``https://bot.example.com:8443`` that covers all its paths (then ``target`` is an origin
+        too and the path is kept). Register the route before the bot calls setWebhook.
+        """
+        self.webhook_routes[url] = target
+
+    def webhook_target(self, url: str) -> str | None:
+        """Where this server really POSTs for webhook ``url``; None if it cannot reach it."""
+        if url in self.webhook_routes:
+            return self.webhook_routes[url]
+        parts = _split(url)
+        for origin, target in self.webhook_routes.items():
+            if _origin(origin) == _origin(url) and _split(origin).path in ("", "/"):
+                query = f"?{parts.query}" if parts.query else ""
+                return f"{target.rstrip('/')}{parts.path or '/'}{query}"
+        if self.local_mode and is_loopback(parts.hostname or ""):
+            return url  # a local server may post to any address, plain HTTP included
+        return None
+
+    async def replace_webhook(self, hook: Webhook | None) -> None:
+        """Stop delivering to the current webhook; then deliver to ``hook`` (None: no webhook)."""
+        sender, self._sender = self._sender, None
+        if sender is not None:
+            await sender.stop()
+        self.webhook = hook
+        if hook is not None and not self.closing:
+            self._sender = WebhookSender(self, hook)
+        self.notify()
+
+    def confirmed_updates(self) -> list[int]:
+        """The update_ids the webhook confirmed, in the order it did."""
+        return [d.update_id for d in self.webhook_deliveries if d.ok]
+
+    async def post_to_webhook(
+        self,
+        body: JSON | bytes,
+        *,
+        secret_token: str | None = None,
+        url: str | None = None,
+        content_type: str = "application/json",
+    ) -> tuple[int, str]:
+        """POST ``body`` to the bot like Telegram, with this secret header (None: no header).
+
+        ``url`` defaults to the registered webhook and goes through ``webhook_routes``.
+        Nothing is recorded or confirmed. Returns (HTTP status, response text).
+        """
+        url = url or (self.webhook.url if self.webhook is not None else None)
+        if url is None:
+            raise AssertionError("no webhook is set; pass url=")
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"Content-Type": content_type}
+        if secret_token is not None:
+            headers[SECRET_HEADER] = secret_token
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.webhook_target(url) or url, data=data, headers=headers) as response,
+        ):
+            return response.status, await response.text()
+
+    # -- local mode --------------------------------------------------------------------------
+
+    def write_local_file(self, stored: StoredFile) -> Path:
+        """Local mode: the file on disk (files_dir/<token>/<file_path>), written on first use."""
+        if self.files_dir is None:
+            raise RuntimeError("local mode needs files_dir (or a started server)")
+        path = (self.files_dir / self.token / stored.file_path).resolve()
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(stored.data)
+        return path
+
     def calls(self, method: str) -> list[JSON]:
         """The parameters of every call of ``method`` (case-insensitive), oldest first."""
         return [r.params for r in self.requests if r.method.lower() == method.lower()]
@@ -339,6 +543,11 @@ class TelegramServer:
         self._wakeup.set()
         self._wakeup = asyncio.Event()
 
+    @property
+    def wakeup(self) -> asyncio.Event:
+        """The event the next ``notify()`` sets (take it before checking a condition)."""
+        return self._wakeup
+
     # -- HTTP ------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -349,8 +558,8 @@ class TelegramServer:
             stored = self._paths.get(file_path)
             if token != self.token:
                 return self._error(ApiError(401, "Unauthorized: invalid token specified"))
-            if stored is None or stored.size > MAX_DOWNLOAD:
-                return self._error(ApiError(404, "Not Found"))
+            if self.local_mode or stored is None or stored.size > MAX_DOWNLOAD:
+                return self._error(ApiError(404, "Not Found"))  # a local server serves no files
             return web.Response(body=stored.data, content_type="application/octet-stream")
         if not path.startswith("/bot"):
             return self._error(ApiError(404, "Not Found"))
@@ -420,3 +629,157 @@ class TelegramServer:
                 if fault.times <= 0:
                     queue.popleft()
                 raise fault.error
+
+
+def _split(url: str) -> SplitResult:
+    """Split a URL as Telegram reads it: https when it names no scheme."""
+    return urlsplit(url if "://" in url else f"https://{url}")
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """Scheme, host and port of a URL; None if it has no host."""
+    parts = _split(url)
+    try:
+        port = parts.port or (80 if parts.scheme == "http" else 443)
+    except ValueError:
+        return None
+    return (parts.scheme, parts.hostname, port) if parts.hostname else None
+
+
+def queue_key(update: JSON) -> tuple[str, int]:
+    """Telegram's delivery queue for an update: its chat, or for queries their sender."""
+    for kind, value in update.items():
+        if kind == "update_id" or not isinstance(value, dict):
+            continue
+        chat, sender = value.get("chat") or {}, value.get("from") or {}
+        if kind in _MESSAGE_UPDATES and "id" in chat:
+            return ("chat", int(chat["id"]))
+        for source in (sender, chat):
+            if "id" in source:
+                return (kind, int(source["id"]))
+    return ("update", int(update["update_id"]))
+
+
+class WebhookSender:
+    """POSTs pending updates to one webhook, retrying failures; see the module docstring."""
+
+    def __init__(self, server: TelegramServer, hook: Webhook) -> None:
+        """Start delivering at once."""
+        self.server, self.hook = server, hook
+        self.in_flight: dict[int, asyncio.Task[None]] = {}
+        self.failures: dict[int, int] = {}
+        self.due: dict[int, float] = {}
+        self._task = asyncio.create_task(self._run(), name=f"webhook {hook.url}")
+
+    async def stop(self) -> None:
+        """Abandon requests in flight (their updates stay pending) and stop."""
+        self._task.cancel()
+        await asyncio.wait([self._task])
+
+    async def _run(self) -> None:
+        """Send what is due, then sleep until something changes or a retry is due."""
+        timeout = aiohttp.ClientTimeout(total=self.server.webhook_timeout)
+        connector = aiohttp.TCPConnector(force_close=True)
+        try:
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+                try:
+                    while True:
+                        wakeup = self.server.wakeup
+                        delay = self._send_due(session)
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(wakeup.wait(), delay)
+                finally:
+                    tasks = list(self.in_flight.values())
+                    for task in tasks:
+                        task.cancel()
+                    if tasks:
+                        await asyncio.wait(tasks)
+        except Exception as error:  # a bug in this server
+            self.server.record_bug("webhook delivery", error)
+
+    def _send_due(self, session: aiohttp.ClientSession) -> float | None:
+        """POST the first pending update of each idle queue; return seconds to the next retry."""
+        server = self.server
+        drop_unallowed(server)
+        now = asyncio.get_running_loop().time()
+        queues: set[tuple[str, int]] = set()
+        wait: float | None = None
+        for update in server.updates:
+            queue = queue_key(update)
+            if queue in queues:
+                continue
+            queues.add(queue)
+            update_id = int(update["update_id"])
+            if update_id in self.in_flight:
+                continue
+            if len(self.in_flight) >= self.hook.max_connections:
+                break
+            due = self.due.get(update_id, 0.0)
+            if due > now:
+                wait = due - now if wait is None else min(wait, due - now)
+                continue
+            self.in_flight[update_id] = asyncio.create_task(self._post(session, update))
+        return wait
+
+    async def _post(self, session: aiohttp.ClientSession, update: JSON) -> None:
+        """POST one update and settle it: confirmed on 2xx, else retried later."""
+        hook, server = self.hook, self.server
+        target = server.webhook_target(hook.url)
+        record = WebhookDelivery(
+            int(update["update_id"]), hook.url, target, time.time(), hook.secret_token
+        )
+        server.webhook_deliveries.append(record)
+        try:
+            record.error = await self._attempt(session, record, update)
+            self._settle(record)
+        except asyncio.CancelledError:
+            record.error = "abandoned: the webhook was replaced or the server stopped"
+            raise
+        except Exception as error:  # a bug in this server; the update stays stuck in flight
+            record.error = repr(error)
+            server.record_bug("webhook delivery", error)
+
+    @staticmethod
+    async def _attempt(
+        session: aiohttp.ClientSession, record: WebhookDelivery, update: JSON
+    ) -> str | None:
+        """Make the request; None if the receiver confirmed it, else Telegram's error text."""
+        if record.target is None:
+            return NOT_RESOLVED
+        headers = {"Content-Type": "application/json"}
+        if record.secret_token:
+            headers[SECRET_HEADER] = record.secret_token
+        body = json.dumps(update).encode()
+        try:
+            async with session.post(
+                record.target, data=body, headers=headers, allow_redirects=False
+            ) as response:
+                record.status = status = response.status
+                await response.read()
+        except aiohttp.ClientConnectorError as error:
+            code = error.os_error.errno
+            return os.strerror(code) if code else str(error)  # "Connection refused"
+        except TimeoutError:
+            return "Read timeout expired"
+        except aiohttp.ClientError:
+            return "Webhook connection closed"  # approximate
+        if 200 <= status < 300:
+            return None
+        return f"Wrong response from the webhook: {status} {response.reason}"
+
+    def _settle(self, record: WebhookDelivery) -> None:
+        """Forget a confirmed update, or schedule the retry of a failed one."""
+        server, update_id = self.server, record.update_id
+        self.in_flight.pop(update_id, None)
+        if record.ok:
+            self.failures.pop(update_id, None)
+            self.due.pop(update_id, None)
+            server.updates[:] = [u for u in server.updates if u["update_id"] != update_id]
+        else:
+            failures = self.failures[update_id] = self.failures.get(update_id, 0) + 1
+            delay = server.webhook_retry_delay * 2 ** (failures - 1)
+            loop = asyncio.get_running_loop()
+            self.due[update_id] = loop.time() + min(delay, server.webhook_retry_max)
+            self.hook.last_error_date = int(time.time())
+            self.hook.last_error_message = record.error
+        server.notify()

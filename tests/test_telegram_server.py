@@ -10,14 +10,18 @@ import asyncio
 import contextlib
 import datetime as dtm
 import io
+import socket
+import string
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiohttp import web
+from telegram import Bot, Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -37,8 +41,9 @@ from telegram.ext import (
     filters,
 )
 
+from tests import telegram_server
 from tests.telegram_methods import API
-from tests.telegram_server import TelegramServer
+from tests.telegram_server import SECRET_HEADER, TelegramServer
 
 KEYBOARD = InlineKeyboardMarkup(
     [
@@ -49,6 +54,8 @@ KEYBOARD = InlineKeyboardMarkup(
     ]
 )
 
+HTTPS_ONLY = "An HTTPS URL must be provided for webhook"
+PORTS_ONLY = "Webhook can be set up only on ports 80, 88, 443 or 8443"
 NOT_MODIFIED = (
     "Message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
@@ -573,10 +580,6 @@ async def test_commands_descriptions_chat_and_actions(
     assert (chat.id, chat.first_name) == (1001, "Alice")
     await ptb_bot.send_chat_action(1001, "typing")
     assert alice.chat_actions == ["typing"]
-    await ptb_bot.set_webhook("https://example.com/hook")
-    with pytest.raises(Conflict, match="webhook is active"):
-        await ptb_bot.get_updates()
-    assert (await ptb_bot.get_webhook_info()).url == "https://example.com/hook"
 
 
 async def test_group_chat(server: TelegramServer, ptb_bot: Bot) -> None:
@@ -590,3 +593,380 @@ async def test_group_chat(server: TelegramServer, ptb_bot: Bot) -> None:
     await ptb_bot.send_message(-100123, "hello group")
     assert (await group.next_message()).text == "hello group"
     assert alice.messages == []
+
+
+# -- webhook --------------------------------------------------------------------------------------
+
+HOOK = "https://bot.example.com:8443/hook"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (yet)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Receiver:
+    """A stand-in for the bot's webhook: records each POST and answers as told (else 200)."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.statuses: deque[int] = deque()  # the next answers, before plain 200s
+        self.delays: deque[float] = deque()  # seconds to stall the next answers
+        self.refuse: dict[str, int] = {}  # message text -> how many more times to answer 503
+        self.received: list[tuple[str | None, dict[str, Any]]] = []  # (secret header, update)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        """Where the receiver listens."""
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def texts(self) -> list[str]:
+        """The message texts received, in order."""
+        return [update["message"]["text"] for _, update in self.received]
+
+    async def start(self) -> None:
+        """Listen on the port."""
+        app = web.Application()
+        app.router.add_post("/hook", self._hook)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        """Stop listening: deliveries get "Connection refused"."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        """Record the update, then answer."""
+        if self.delays:
+            await asyncio.sleep(self.delays.popleft())
+        update = await request.json()
+        self.received.append((request.headers.get(SECRET_HEADER), update))
+        text = update.get("message", {}).get("text", "")
+        if self.refuse.get(text):
+            self.refuse[text] -= 1
+            return web.Response(status=503)
+        return web.Response(status=self.statuses.popleft() if self.statuses else 200)
+
+
+@pytest.fixture
+async def receiver(server: TelegramServer) -> AsyncIterator[Receiver]:
+    """A started receiver; HOOK is routed to it and failed deliveries retry after 50 ms."""
+    server.webhook_retry_delay = 0.05
+    server.route_webhook(HOOK, (stand_in := Receiver()).url)
+    await stand_in.start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.mark.parametrize(
+    ("params", "description"),
+    [
+        ({"url": "http://bot.example.com/hook"}, "bad webhook: " + HTTPS_ONLY),
+        ({"url": "https://bot.example.com:8080/hook"}, "bad webhook: " + PORTS_ONLY),
+        ({"url": "ftp://bot.example.com/hook"}, "invalid webhook URL specified"),
+        ({"url": "https://bot.example.com:99999/hook"}, "invalid webhook URL specified"),
+        ({"url": "https://bot example.com/hook"}, "invalid webhook URL specified"),
+        ({"url": HOOK, "secret_token": "s3cret!"}, "secret token contains unallowed characters"),
+        ({"url": HOOK, "secret_token": "x" * 257}, "secret token is too long"),
+        (
+            {"url": "https://elsewhere.example.com/hook"},
+            "bad webhook: Failed to resolve host: Name or service not known",
+        ),
+        ({"url": "https://127.0.0.1/hook"}, "bad webhook: IP address 127.0.0.1 is reserved"),
+    ],
+)
+async def test_set_webhook_is_validated_like_telegram(
+    server: TelegramServer, params: dict[str, str], description: str
+) -> None:
+    server.route_webhook("https://bot.example.com:8443", "http://127.0.0.1:9")
+    assert await call_api(server, "setWebhook", {"url": HOOK}) == (
+        200,
+        {"ok": True, "result": True},
+    )
+    status, body = await call_api(server, "setWebhook", params)
+    assert (status, body["description"]) == (400, f"Bad Request: {description}")
+    # A refused setWebhook still removed the webhook that was set before.
+    assert (await call_api(server, "getWebhookInfo", {}))[1]["result"]["url"] == ""
+
+
+async def test_accepted_webhook_settings(server: TelegramServer, ptb_bot: Bot) -> None:
+    for origin in (
+        "https://bot.example.com:8443",
+        "https://bot.example.com",
+        "bot.example.com:88",
+    ):
+        server.route_webhook(origin, "http://127.0.0.1:9")  # an origin covers all its paths
+    secret = (string.ascii_letters + string.digits + "_-") * 4
+    for url in (HOOK, "bot.example.com/hook", "https://bot.example.com:88/x?y=1"):
+        assert await ptb_bot.set_webhook(url, secret_token=secret, max_connections=500)
+        info = await ptb_bot.get_webhook_info()
+        assert (info.url, info.max_connections, info.ip_address) == (url, 100, "127.0.0.1")
+    assert server.webhook is not None
+    assert server.webhook.secret_token == secret
+
+
+async def test_webhook_delivery_retries_then_confirms_each_update_once(
+    server: TelegramServer, ptb_bot: Bot, receiver: Receiver
+) -> None:
+    alice = server.user(1001)
+    await alice.send("one")  # pending before the webhook is set
+    receiver.statuses.append(500)
+    assert await ptb_bot.set_webhook(HOOK, secret_token="s3cret")
+    await alice.send("two")
+    await alice.send("three")
+    await server.wait_for(lambda: not server.updates, timeout=5)
+    assert receiver.texts() == ["one", "one", "two", "three"]
+    assert {secret for secret, _ in receiver.received} == {"s3cret"}
+    assert [(d.update_id, d.status) for d in server.webhook_deliveries] == [
+        (1, 500),
+        (1, 200),
+        (2, 200),
+        (3, 200),
+    ]
+    assert server.webhook_deliveries[0].target == receiver.url
+    assert server.confirmed_updates() == [1, 2, 3]
+    info = await ptb_bot.get_webhook_info()
+    assert (info.url, info.pending_update_count, info.max_connections) == (HOOK, 0, 40)
+    # Telegram keeps reporting the last error after later successes.
+    assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+    assert info.last_error_date is not None
+    assert abs(time.time() - info.last_error_date.timestamp()) < 5
+    await asyncio.sleep(0.15)  # three retry delays: nothing confirmed is sent again
+    assert len(receiver.received) == 4
+
+
+async def test_updates_wait_while_the_receiver_is_down(
+    server: TelegramServer, ptb_bot: Bot
+) -> None:
+    server.webhook_retry_delay = 0.02
+    down = Receiver()
+    server.route_webhook(HOOK, down.url)
+    assert await ptb_bot.set_webhook(HOOK, secret_token="007")  # digits stay a string
+    alice = server.user(1001)
+    await alice.send("while down")
+    await alice.send("queued behind it")
+    await server.wait_for(lambda: len(server.webhook_deliveries) >= 3, timeout=5)
+    assert {d.update_id for d in server.webhook_deliveries} == {1}  # one chat: in order
+    assert {d.error for d in server.webhook_deliveries} == {"Connection refused"}
+    info = await ptb_bot.get_webhook_info()
+    assert (info.pending_update_count, info.last_error_message) == (2, "Connection refused")
+    with pytest.raises(Conflict, match="can't use getUpdates method while webhook is active"):
+        await ptb_bot.get_updates()
+    try:
+        await down.start()  # the bot is back
+        await server.wait_for(lambda: not server.updates, timeout=5)
+    finally:
+        await down.stop()
+    assert down.texts() == ["while down", "queued behind it"]
+    assert {secret for secret, _ in down.received} == {"007"}
+    assert server.confirmed_updates() == [1, 2]
+
+
+async def test_a_slow_answer_times_out_and_is_retried(
+    server: TelegramServer, ptb_bot: Bot, receiver: Receiver
+) -> None:
+    server.webhook_timeout = 0.1
+    receiver.delays.append(0.3)
+    await ptb_bot.set_webhook(HOOK)
+    await server.user(1001).send("slow")
+    await server.wait_for(lambda: server.confirmed_updates() == [1], timeout=5)
+    first, *_ = server.webhook_deliveries
+    assert (first.status, first.error) == (None, "Read timeout expired")
+    assert {secret for secret, _ in receiver.received} == {None}  # no secret_token: no header
+
+
+async def test_chats_are_delivered_independently(
+    server: TelegramServer, ptb_bot: Bot, receiver: Receiver
+) -> None:
+    receiver.refuse["a1"] = 2
+    alice, bob = server.user(1001), server.user(1002)
+    await alice.send("a1")
+    await alice.send("a2")
+    await bob.send("b1")
+    await ptb_bot.set_webhook(HOOK, max_connections=2)
+    await server.wait_for(lambda: not server.updates, timeout=5)
+    # Bob does not wait for Alice's retries, but Alice's updates keep their order.
+    assert server.confirmed_updates() == [3, 1, 2]
+    assert receiver.texts()[2:] == ["a1", "a1", "a2"]  # after a1 and b1 sent side by side
+
+
+async def test_allowed_updates_limit_what_the_webhook_gets(
+    server: TelegramServer, ptb_bot: Bot, receiver: Receiver
+) -> None:
+    alice = server.user(1001)
+    await ptb_bot.send_message(1001, "card", reply_markup=KEYBOARD)
+    await alice.press(await alice.next_message(), "Keep")
+    await alice.send("text")
+    await ptb_bot.set_webhook(HOOK, allowed_updates=["message"])
+    await server.wait_for(lambda: not server.updates, timeout=5)
+    assert receiver.texts() == ["text"]
+    assert (await ptb_bot.get_webhook_info()).allowed_updates == ("message",)
+
+
+async def test_delete_webhook_stops_delivery_and_keeps_updates(
+    server: TelegramServer, ptb_bot: Bot
+) -> None:
+    server.webhook_retry_delay = 0.02
+    server.route_webhook(HOOK, Receiver().url)  # nobody listens
+    await ptb_bot.set_webhook(HOOK)
+    alice = server.user(1001)
+    await alice.send("one")
+    await alice.send("two")
+    await server.wait_for(lambda: server.webhook_deliveries, timeout=5)
+    assert await ptb_bot.delete_webhook()
+    attempts = len(server.webhook_deliveries)
+    info = await ptb_bot.get_webhook_info()
+    assert (info.url, info.pending_update_count, info.last_error_date) == ("", 2, None)
+    assert info.max_connections is None
+    assert [u.update_id for u in await ptb_bot.get_updates()] == [1, 2]
+    await asyncio.sleep(0.05)
+    assert len(server.webhook_deliveries) == attempts
+    assert await ptb_bot.set_webhook(HOOK, drop_pending_updates=True)
+    assert (await ptb_bot.get_webhook_info()).pending_update_count == 0
+
+
+async def test_a_bug_in_webhook_delivery_fails_the_test(
+    server: TelegramServer, ptb_bot: Bot, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(update: dict[str, Any]) -> tuple[str, int]:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(telegram_server, "queue_key", broken)
+    await server.user(1001).send("hi")
+    await ptb_bot.set_webhook(HOOK)
+    await server.wait_for(server.server_errors, timeout=5)
+    assert [r.method for r in server.server_errors()] == ["webhook delivery"]
+    assert "RuntimeError('bug')" in server.server_errors()[0].description
+    server.requests.clear()  # this bug was planted; the fixture's own check must pass
+
+
+async def test_set_webhook_ends_a_held_long_poll(server: TelegramServer, ptb_bot: Bot) -> None:
+    server.route_webhook(HOOK, "http://127.0.0.1:9")
+    held = asyncio.create_task(ptb_bot.get_updates(timeout=5))
+    await asyncio.sleep(0.05)
+    async with Bot(server.token, base_url=server.base_url) as other:
+        await other.set_webhook(HOOK)
+    with pytest.raises(Conflict, match="terminated by setWebhook request"):
+        await held
+
+
+async def test_ptb_application_in_webhook_mode(server: TelegramServer) -> None:
+    port = free_port()
+    server.route_webhook(HOOK, f"http://127.0.0.1:{port}/hook")
+    application = (
+        ApplicationBuilder()
+        .token(server.token)
+        .base_url(server.base_url)
+        .base_file_url(server.base_file_url)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    alice = server.user(1001)
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_webhook(
+            listen="127.0.0.1",
+            port=port,
+            url_path="hook",
+            webhook_url=HOOK,
+            secret_token="s3cret",
+        )
+        await alice.send("via webhook")
+        assert (await alice.next_message()).text == "via webhook"
+        update = {"update_id": 99, "message": {**alice.chat.user_messages[1], "text": "forged"}}
+        assert (await server.post_to_webhook(update))[0] == 403
+        assert (await server.post_to_webhook(update, secret_token="wrong"))[0] == 403
+        assert (await server.post_to_webhook(update, secret_token="s3cret"))[0] == 200
+        assert (await alice.next_message()).text == "forged"
+        await application.updater.stop()
+        await application.stop()
+    (registered,) = server.calls("setWebhook")
+    assert (registered["url"], registered["secret_token"]) == (HOOK, "s3cret")
+    assert server.calls("getUpdates") == []
+    assert [(d.update_id, d.status) for d in server.webhook_deliveries] == [(1, 200)]
+
+
+# -- local mode -----------------------------------------------------------------------------------
+
+
+def document_of(update: Update) -> Document:
+    """The document of a message update."""
+    assert update.effective_message is not None
+    assert update.effective_message.document is not None
+    return update.effective_message.document
+
+
+async def test_local_mode_get_file_gives_a_file_on_disk(tmp_path: Path) -> None:
+    data = b"First Name,Last Name\nAda,Lovelace\n"
+    async with TelegramServer(local_mode=True, files_dir=tmp_path / "api") as local:
+        alice = local.user(1001)
+        await alice.send_document(data, "Connections.csv", declared_size=25_000_000)
+        async with Bot(
+            local.token,
+            base_url=local.base_url,
+            base_file_url=local.base_file_url,
+            local_mode=True,
+        ) as local_bot:
+            (update,) = await local_bot.get_updates()
+            file = await document_of(update).get_file()
+            assert file.file_size == 25_000_000  # no 20 MB cap in local mode
+            assert file.file_path is not None
+            path = Path(file.file_path)
+            assert path.is_absolute() and path.is_relative_to(tmp_path / "api" / local.token)
+            assert path.read_bytes() == data
+            buffer = io.BytesIO()
+            await file.download_to_memory(buffer)  # PTB reads the file from disk...
+            assert buffer.getvalue() == data
+            relative = local.files[file.file_id].file_path
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(f"{local.base_file_url}{local.token}/{relative}") as response,
+            ):
+                assert response.status == 404  # ...as a local server serves no downloads
+
+            path.with_name("upload.csv").write_bytes(b"a,b\n")
+            await local_bot.send_document(1001, path.with_name("upload.csv"))  # a file:// URI
+            sent = await alice.next_message()
+            assert sent.document is not None
+            assert (sent.document.file_name, sent.document.data) == ("upload.csv", b"a,b\n")
+
+
+@pytest.mark.parametrize("local_mode", [False, True])
+async def test_a_25_mb_file_needs_local_mode(local_mode: bool) -> None:
+    async with TelegramServer(local_mode=local_mode) as srv:
+        await srv.user(1001).send_document(b"tiny", "big.csv", declared_size=25_000_000)
+        async with Bot(srv.token, base_url=srv.base_url, local_mode=local_mode) as tg_bot:
+            (update,) = await tg_bot.get_updates()
+            if not local_mode:
+                with expect(BadRequest, "File is too big"):
+                    await document_of(update).get_file()
+                return
+            file = await document_of(update).get_file()
+            assert Path(file.file_path or "").read_bytes() == b"tiny"
+            files_dir = srv.files_dir
+            assert files_dir is not None
+    assert not files_dir.exists()  # a folder the server made for itself is removed
+
+
+async def test_local_mode_webhook_may_be_plain_http_on_any_port(tmp_path: Path) -> None:
+    receiver = Receiver()
+    await receiver.start()
+    try:
+        async with (
+            TelegramServer(local_mode=True, files_dir=tmp_path) as local,
+            Bot(local.token, base_url=local.base_url, local_mode=True) as local_bot,
+        ):
+            assert await local_bot.set_webhook(receiver.url)  # no route needed on loopback
+            await local.user(1001).send("direct")
+            await local.wait_for(lambda: not local.updates, timeout=5)
+            assert (await local_bot.get_webhook_info()).max_connections == 100
+    finally:
+        await receiver.stop()
+    assert receiver.texts() == ["direct"]
