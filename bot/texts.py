@@ -400,6 +400,11 @@ def export_problem(kind: ExportProblem, detail: str) -> str:
             "This CSV doesn't look like LinkedIn's Connections.csv: it has no First Name and "
             f"Last Name columns. {_SEND_INSTEAD}"
         ),
+        ExportProblem.MISSING_CONNECTED_ON: (
+            "This CSV has first and last names but no Connected On column, and its columns "
+            "aren't named the way LinkedIn names them, so I can't tell it is your LinkedIn "
+            f"connections. {_SEND_INSTEAD}"
+        ),
         ExportProblem.ZIP_NO_CONNECTIONS: (
             "This ZIP has no <code>Connections.csv</code> in it. Request your data on LinkedIn "
             "again with <b>Connections</b> ticked (or the full archive), then send the new ZIP."

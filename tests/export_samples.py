@@ -242,6 +242,28 @@ def excel_resave(
     return csv_bytes(CURRENT_HEADER, current_rows(people, date_format), **options)
 
 
+# --- shapes found in published exports that keepcut once misread ---------------------------
+
+SPACELESS_HEADER = ("FirstName", "LastName", "EmailAddress", "Company", "Position", "ConnectedOn")
+"""A re-written 2019-2020 header: no spaces, no URL column (dates like 15-Jun-20)."""
+
+
+def spaceless_connections(people: Iterable[Person] = PEOPLE) -> bytes:
+    """The 2019-2020 shape with its header cells written without spaces."""
+    rows = [
+        [p.first, p.last, p.email, p.company, p.position, excel_short_date(p.connected)]
+        for p in people
+    ]
+    return csv_bytes(SPACELESS_HEADER, rows)
+
+
+def respell_header(data: bytes, joiner: str, upper: bool = False) -> bytes:
+    """The same CSV with the spaces of its first line replaced by ``joiner`` (and upper-cased)."""
+    head, _, rest = data.partition(b"\n")
+    head = head.replace(b" ", joiner.encode())
+    return (head.upper() if upper else head) + b"\n" + rest
+
+
 def many_connections(count: int) -> bytes:
     """A current-shape Connections.csv with ``count`` distinct people."""
     start = datetime.date(2010, 1, 1)

@@ -174,3 +174,60 @@ def test_error_message_is_log_friendly() -> None:
     """str(ExportError) carries the kind name and the detail."""
     error = refusal(samples.messages_csv())
     assert str(error) == "NOT_CONNECTIONS_LINKEDIN: messages.csv"
+
+
+def test_respelled_names_without_a_date_name_what_is_missing() -> None:
+    """Names spelled unlike LinkedIn, and no Connected On: refused with what is missing."""
+    error = refusal(_csv("FirstName", "LastName", "Email", "Phone"), "Connections.csv")
+    assert error.kind is P.MISSING_CONNECTED_ON
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"Name,Company\nAda,Acme\n", b"Device,Connected\nPrinter,yes\n", b"full_name\nAda\n"],
+    ids=["name and company", "a Connected column alone", "full_name alone"],
+)
+def test_loose_matching_does_not_make_other_csvs_near_misses(data: bytes) -> None:
+    """Only Connections-like headers get the specific answers; the rest stay unrelated."""
+    assert refusal(data, "data.csv").kind is P.UNRELATED_CSV
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        (("FirstName", "LastName", "Headline"), "Profile.csv"),
+        (("first_name", "last_name", "maiden_name", "birth_date"), "Profile.csv"),
+        (("EndorsementDate", "SkillName", "EndorserFirstName", "EndorserLastName",
+          "EndorserPublicUrl", "EndorsementStatus"), "Endorsement_Received_Info.csv"),
+        (("FIRST-NAME", "LAST-NAME", "COMPANY", "JOB-TITLE", "TEXT", "CREATION-DATE"),
+         "Recommendations_*.csv"),
+        (("CONVERSATION_ID", "FROM", "SENDER_PROFILE_URL", "TO", "CONTENT"), "messages.csv"),
+    ],
+    ids=["Profile spaceless", "Profile snake case", "endorsements spaceless",
+         "recommendations kebab", "messages snake"],
+)  # fmt: skip
+def test_respelled_headers_of_other_linkedin_files_are_still_named(
+    header: tuple[str, ...], detail: str
+) -> None:
+    """Loose matching also recognises the other files, so none is read as connections."""
+    error = refusal(_csv(*header), "Connections.csv")
+    assert (error.kind, error.detail) == (P.NOT_CONNECTIONS_LINKEDIN, detail)
+
+
+def test_every_problem_kind_has_its_own_answer() -> None:
+    """No kind falls back to the generic answer, and each answer says nothing changed."""
+    from bot import texts
+
+    answers = [texts.export_problem(kind, "") for kind in ExportProblem]
+    assert len(set(answers)) == len(answers)
+    assert all(answer.endswith(texts.NOTHING_CHANGED) for answer in answers)
+    assert not any(answer.startswith("I couldn't import that file") for answer in answers)
+
+
+def test_missing_connected_on_answer_says_what_is_missing() -> None:
+    """The answer names the missing column and what to send instead."""
+    from bot import texts
+
+    answer = texts.export_problem(P.MISSING_CONNECTED_ON, "header with first, last")
+    assert answer.startswith("This CSV has first and last names but no Connected On")
+    assert "Connections.csv" in answer

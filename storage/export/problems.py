@@ -25,6 +25,10 @@ class ExportProblem(enum.Enum):
     UNRELATED_CSV = "unrelated_csv"
     """Text or CSV without a First Name / Last Name header (and not a known LinkedIn file)."""
 
+    MISSING_CONNECTED_ON = "missing_connected_on"
+    """First and last names spelled unlike LinkedIn ("FirstName", "first_name") and no
+    Connected On: the header of a CRM or mailing list as much as of a connections list."""
+
     ZIP_NO_CONNECTIONS = "zip_no_connections"
     """A sound ZIP without Connections.csv (e.g. an export requested without Connections);
     ``detail`` lists a few member names."""
