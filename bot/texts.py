@@ -405,6 +405,11 @@ def export_problem(kind: ExportProblem, detail: str) -> str:
             "aren't named the way LinkedIn names them, so I can't tell it is your LinkedIn "
             f"connections. {_SEND_INSTEAD}"
         ),
+        ExportProblem.ROWS_UNREADABLE: (
+            "I found the column names in this file but couldn't read any of its rows: they "
+            "look garbled, perhaps by a spreadsheet program. Send <code>Connections.csv</code> "
+            "straight from the ZIP LinkedIn e-mailed you, or the whole ZIP."
+        ),
         ExportProblem.ZIP_NO_CONNECTIONS: (
             "This ZIP has no <code>Connections.csv</code> in it. Request your data on LinkedIn "
             "again with <b>Connections</b> ticked (or the full archive), then send the new ZIP."
@@ -435,6 +440,21 @@ def export_problem(kind: ExportProblem, detail: str) -> str:
     )
 
 
+def unreadable_rows(count: int, first_import: bool) -> str:
+    """The import reply's warning about garbled rows that were left out."""
+    who = "that person is" if count == 1 else "those people are"
+    text = (
+        f"⚠️ {plural(count, 'row')} of your file could not be read (garbled, perhaps by a "
+        f"spreadsheet program), so {who} missing."
+    )
+    if not first_import:
+        text += " If any of them were in your last upload, they count as gone."
+    return text + (
+        " To include them, send <code>Connections.csv</code> straight from the ZIP LinkedIn "
+        "e-mailed you."
+    )
+
+
 def import_summary(s: ImportSummary) -> str:
     """The reply to a successful import: what was read and what changed."""
     if s.rows_read == 0:
@@ -457,6 +477,8 @@ def import_summary(s: ImportSummary) -> str:
         if s.returned:
             lines.append(f"• Back again after being gone: {s.returned:,}")
         lines.append(f"• Still undecided: {s.undecided:,}")
+    if s.unreadable_rows:
+        lines.append(unreadable_rows(s.unreadable_rows, s.first_import))
     if s.has_signals:
         lines.append("Your messages, endorsements and recommendations will show on the cards.")
     return "\n".join(lines)

@@ -95,6 +95,8 @@ class ImportSummary:
     total: int
     undecided: int
     has_signals: bool
+    unreadable_rows: int = 0
+    """Garbled rows of the file that were left out (told to the person)."""
 
 
 def interactions(signals: Signals) -> int:
@@ -217,6 +219,7 @@ def apply_import(
         total=total,
         undecided=undecided,
         has_signals=parsed.has_extra_files,
+        unreadable_rows=parsed.unreadable_rows,
     )
 
 

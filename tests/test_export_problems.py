@@ -231,3 +231,12 @@ def test_missing_connected_on_answer_says_what_is_missing() -> None:
     answer = texts.export_problem(P.MISSING_CONNECTED_ON, "header with first, last")
     assert answer.startswith("This CSV has first and last names but no Connected On")
     assert "Connections.csv" in answer
+
+
+def test_rows_unreadable_answer_says_what_is_wrong() -> None:
+    """The answer says the rows are garbled and what to send instead."""
+    from bot import texts
+
+    answer = texts.export_problem(P.ROWS_UNREADABLE, "2 rows")
+    assert answer.startswith("I found the column names in this file but couldn't read any")
+    assert "Connections.csv" in answer

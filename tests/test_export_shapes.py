@@ -1,12 +1,15 @@
 """Shapes found in published Connections.csv files that keepcut once misread.
 
-Respelled header cells ("FirstName", "first_name"): every field of every row is checked,
-not only the count.
+Respelled header cells ("FirstName", "first_name") and rows a spreadsheet wrapped whole in
+one more pair of quotes: every field of every row is checked, not only the count.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -14,6 +17,7 @@ from storage.export import ConnectionRecord, ExportError, ExportProblem, ParsedE
 from tests import export_samples as samples
 
 PEOPLE = samples.PEOPLE
+D = datetime.date
 
 
 def read(data: bytes, name: str = "Connections.csv") -> ParsedExport:
@@ -47,7 +51,7 @@ def test_spaceless_header_of_the_2019_shape_reads_every_field() -> None:
     assert [r.connected_on_raw for r in parsed.connections] == [
         "08-Feb-26", "15-Mar-25", "01-Dec-24", "03-Jan-19", "04-Jul-23",
     ]  # fmt: skip
-    assert parsed.skipped_rows == 0
+    assert (parsed.skipped_rows, parsed.unreadable_rows) == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +105,123 @@ def test_respelled_names_without_connected_on_are_refused(header: tuple[str, ...
     with pytest.raises(ExportError) as caught:
         read(data, "contacts.csv")
     assert caught.value.kind is ExportProblem.MISSING_CONNECTED_ON
+
+
+# --- rows wrapped whole in one more pair of quotes -----------------------------------------
+
+
+def test_the_wrapped_row_of_the_report_is_read() -> None:
+    """The exact line quoted in the report: one cell, inner quotes doubled."""
+    data = (
+        b"First Name,Last Name,Email Address,Company,Position,Connected On\n"
+        b'"Bob,Smith,,""Acme, Inc."",""Head of """"Special"""" Projects"",16 Jun 2020"\n'
+        b"Chidi,Testcase,,,,03 Jan 2019\n"
+    )
+    bob, chidi = read(data).connections
+    assert bob == ConnectionRecord(
+        key="n:bob smith|2020-06-16",
+        first_name="Bob",
+        last_name="Smith",
+        url=None,
+        company="Acme, Inc.",
+        position='Head of "Special" Projects',
+        connected_on=D(2020, 6, 16),
+        connected_on_raw="16 Jun 2020",
+    )
+    assert (chidi.first_name, chidi.last_name, chidi.connected_on) == (
+        "Chidi",
+        "Testcase",
+        D(2019, 1, 3),
+    )
+
+
+WRAPPINGS: dict[str, dict[str, Any]] = {
+    "comma": {},
+    "semicolon": {"delimiter": ";"},
+    "padded by the spreadsheet": {"padded": True},
+    "semicolon, padded": {"delimiter": ";", "padded": True},
+    "wrapped twice": {"depth": 2},
+}
+
+
+@pytest.mark.parametrize("options", WRAPPINGS.values(), ids=WRAPPINGS.keys())
+def test_wrapped_rows_read_every_field(options: dict[str, Any]) -> None:
+    """Rows holding a quoted cell (comma, quote, line break) come back whole."""
+    parsed = read(samples.wrapped_connections(**options))
+    assert fields(parsed.connections) == expected(samples.WRAPPED_PEOPLE, with_urls=False)
+    assert [r.connected_on_raw for r in parsed.connections] == [
+        samples.linkedin_date(p.connected) for p in samples.WRAPPED_PEOPLE
+    ]
+    assert (parsed.skipped_rows, parsed.unreadable_rows) == (0, 0)
+
+
+def test_wrapped_rows_of_todays_shape_keep_their_urls() -> None:
+    """With a URL column the unwrapped rows keep their profile keys."""
+    parsed = read(samples.wrapped_connections(current=True, padded=True))
+    assert fields(parsed.connections) == expected(samples.WRAPPED_PEOPLE, with_urls=True)
+    assert [r.key for r in parsed.connections][:2] == [
+        "u:/in/ada-example-3b2a91",
+        "u:/in/zoe-example",
+    ]
+
+
+def test_wrapped_rows_in_a_zip_are_read_and_unreadable_ones_counted() -> None:
+    """The ZIP path carries the unwrapped rows and the count of unreadable ones."""
+    data = samples.wrapped_connections() + b'"Ann,Other,,""Acme, Inc."""\n'
+    parsed = read(samples.export_zip(data), "Basic_LinkedInDataExport_11-29-2026.zip")
+    assert fields(parsed.connections) == expected(samples.WRAPPED_PEOPLE, with_urls=False)
+    assert (parsed.skipped_rows, parsed.unreadable_rows) == (1, 1)
+
+
+def test_no_email_address_survives_unwrapping() -> None:
+    """The e-mail cell inside a wrapped row is dropped like any other."""
+    for record in read(samples.wrapped_connections()).connections:
+        assert not any("@" in str(value) for value in dataclasses.astuple(record))
+
+
+HEADER = ",".join(samples.OLD_HEADER)
+
+
+@pytest.mark.parametrize(
+    ("row", "kept"),
+    [
+        ("Ada", ("Ada", "", "", "")),
+        ('"Smith, PhD",Jane,,Acme,CTO,01 Jan 2020', ("Smith, PhD", "Jane", "Acme", "CTO")),
+        (',,,"Acme, Inc.",,', None),
+    ],
+    ids=["one-column row", "comma in a name beside other cells", "company only"],
+)  # fmt: skip
+def test_genuine_rows_are_not_unwrapped(row: str, kept: tuple[str, ...] | None) -> None:
+    """A short row, or a comma inside one of several cells, is read as it is."""
+    parsed = read(f"{HEADER}\n{row}\n".encode())
+    got = [(r.first_name, r.last_name, r.company, r.position) for r in parsed.connections]
+    assert got == ([kept] if kept else [])
+    assert parsed.unreadable_rows == 0
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '"Acme, Inc."',
+        '"Acme, Inc.",,,,,',
+        '"Ann,Other,,""Acme, Inc."""',
+        '"Ann,Other,,Acme,CTO,01 Jan 2020,extra,cells"',
+        '"Ann,Other,,""Acme"" Inc,CTO,01 Jan 2020"',
+    ],
+    ids=["one cell with a comma", "padded", "wrapped but too short", "wrapped but too wide",
+         "wrapped with broken quotes"],
+)  # fmt: skip
+def test_rows_that_still_do_not_fit_are_skipped_and_counted(row: str) -> None:
+    """A single cell that is not a row of the header's width never becomes a name."""
+    data = f"{HEADER}\nChidi,Testcase,,,,03 Jan 2019\n{row}\n,,,,,\n".encode()
+    parsed = read(data)
+    assert [(r.first_name, r.last_name) for r in parsed.connections] == [("Chidi", "Testcase")]
+    assert (parsed.skipped_rows, parsed.unreadable_rows) == (2, 1)
+
+
+def test_a_file_of_only_unreadable_rows_is_refused() -> None:
+    """Importing nobody would look like an empty export; the rows are the problem."""
+    data = f'{HEADER}\n"Ann,Other,,""Acme, Inc."""\n"Bo,Other,,""X, Y"""\n,,,,,\n'.encode()
+    with pytest.raises(ExportError) as caught:
+        read(data)
+    assert (caught.value.kind, caught.value.detail) == (ExportProblem.ROWS_UNREADABLE, "2 rows")

@@ -1,4 +1,4 @@
-"""Connections.csv text -> connection records: header search, columns by name, dedupe."""
+"""Connections.csv text -> connection records: rows unwrapped, columns by name, dedupe."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .dates import DateReader
 from .identity import PLAIN_PROFILE, PROFILE_BASE, key_from_parts, profile_path, url_from_path
 from .problems import ExportError, ExportProblem
 from .records import ConnectionRecord
+from .wrapped import unwrap_rows
 
 MAX_CONNECTIONS = 35_000
 """LinkedIn caps a network at 30,000; more rows than this is not one person's export."""
@@ -26,8 +27,10 @@ class ConnectionsResult:
 
     connections: list[ConnectionRecord]
     skipped_rows: int
-    """Blank rows, rows without a name or URL, and repeated headers."""
+    """Blank rows, rows without a name or URL, repeated headers and unreadable rows."""
     undated_rows: int
+    unreadable_rows: int = 0
+    """Rows that could not be read as a row of the header (counted in skipped_rows too)."""
 
 
 def parse_connections(
@@ -35,7 +38,14 @@ def parse_connections(
 ) -> ConnectionsResult:
     """Read every connection of a decoded Connections.csv (any shape since 2018)."""
     header = locate_header(text, file_name)
-    return _records(_read_rows(text, header), header.columns(), header, today)
+    unwrapped = unwrap_rows(_read_rows(text, header), header.delimiter, header.cells)
+    result = _records(unwrapped.rows, header.columns(), header, today)
+    result.skipped_rows += unwrapped.unreadable
+    result.unreadable_rows = unwrapped.unreadable
+    if unwrapped.unreadable and not result.connections:
+        # Importing no one would read as an empty export; say the rows are the problem.
+        raise ExportError(ExportProblem.ROWS_UNREADABLE, f"{unwrapped.unreadable} rows")
+    return result
 
 
 def _lines(text: str, start: int) -> Iterator[str]:

@@ -29,6 +29,10 @@ class ExportProblem(enum.Enum):
     """First and last names spelled unlike LinkedIn ("FirstName", "first_name") and no
     Connected On: the header of a CRM or mailing list as much as of a connections list."""
 
+    ROWS_UNREADABLE = "rows_unreadable"
+    """A Connections header, but every non-blank row garbled (e.g. wrapped in quotes by a
+    spreadsheet and not a row of the header's width); ``detail`` says how many."""
+
     ZIP_NO_CONNECTIONS = "zip_no_connections"
     """A sound ZIP without Connections.csv (e.g. an export requested without Connections);
     ``detail`` lists a few member names."""
