@@ -376,6 +376,10 @@ UNKNOWN_COMMAND = "I don't know that command. /help lists everything I can do."
 NOTHING_CHANGED = "Nothing you had stored has changed."
 
 _SEND_INSTEAD = "Send the ZIP LinkedIn e-mailed you, or <code>Connections.csv</code> from it."
+_SEND_AS_GIVEN = (
+    "Send <code>Connections.csv</code> as LinkedIn gave it to you (it starts with First Name, "
+    "Last Name), or the whole ZIP."
+)
 
 
 def export_problem(kind: ExportProblem, detail: str) -> str:
@@ -399,6 +403,20 @@ def export_problem(kind: ExportProblem, detail: str) -> str:
         ExportProblem.UNRELATED_CSV: (
             "This CSV doesn't look like LinkedIn's Connections.csv: it has no First Name and "
             f"Last Name columns. {_SEND_INSTEAD}"
+        ),
+        ExportProblem.MISSING_LAST_NAME: (
+            "This file has a First Name column but no Last Name column, and no Connected On "
+            "column either, so I can't tell it is your LinkedIn connections. "
+            f"{_SEND_AS_GIVEN} (Whole names under First Name work too, as long as the file "
+            "keeps LinkedIn's Connected On column.)"
+        ),
+        ExportProblem.MISSING_FIRST_NAME: (
+            "This file has a Last Name column but no First Name column, so I can't read "
+            f"the names. {_SEND_AS_GIVEN}"
+        ),
+        ExportProblem.MISSING_NAMES: (
+            "This file has Connected On dates but no First Name or Last Name column, so I "
+            f"can't tell who anyone is. {_SEND_AS_GIVEN}"
         ),
         ExportProblem.MISSING_CONNECTED_ON: (
             "This CSV has first and last names but no Connected On column, and its columns "
@@ -440,6 +458,11 @@ def export_problem(kind: ExportProblem, detail: str) -> str:
     )
 
 
+WHOLE_NAMES = (
+    "Your file has no Last Name column, so I kept each person's whole name as it is written."
+)
+
+
 def unreadable_rows(count: int, first_import: bool) -> str:
     """The import reply's warning about garbled rows that were left out."""
     who = "that person is" if count == 1 else "those people are"
@@ -464,6 +487,8 @@ def import_summary(s: ImportSummary) -> str:
             + NOTHING_CHANGED
         )
     lines = [f"✅ Read {plural(s.rows_read, 'connection')} from your export."]
+    if s.whole_names:
+        lines.append(WHOLE_NAMES)
     if s.first_import:
         lines.append(
             f"Nothing is decided yet: {plural(s.undecided, 'person', 'people')} to review."

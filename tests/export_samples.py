@@ -315,6 +315,21 @@ def wrapped_connections(
     return wrap_quoted_rows(OLD_HEADER, rows, **options)
 
 
+WHOLE_NAME_HEADER = ("First Name", "URL", "Email Address", "Company", "Position", "Connected On")
+"""A hand-edited Connections.csv: the whole name under First Name, no Last Name column."""
+
+
+def whole_name_connections(
+    people: Iterable[Person] = PEOPLE, header: Sequence[str] = WHOLE_NAME_HEADER
+) -> bytes:
+    """Today's Connections.csv after someone merged First and Last Name into one column."""
+    rows = [
+        [f"{p.first} {p.last}", p.url, p.email, p.company, p.position, linkedin_date(p.connected)]
+        for p in people
+    ]
+    return csv_bytes(header, rows, preamble="linkedin")
+
+
 def respell_header(data: bytes, joiner: str, upper: bool = False) -> bytes:
     """The same CSV with the spaces of its first line replaced by ``joiner`` (and upper-cased)."""
     head, _, rest = data.partition(b"\n")

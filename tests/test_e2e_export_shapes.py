@@ -1,4 +1,4 @@
-"""End to end: the export shapes once misread arrive whole."""
+"""End to end: the export shapes once misread arrive whole, and near misses are explained."""
 
 from __future__ import annotations
 
@@ -59,6 +59,44 @@ async def test_a_later_upload_warns_that_unreadable_people_count_as_gone(
     reply = await upload(me, samples.wrapped_connections() + TOO_SHORT, "Connections.csv")
     assert "New since your last upload: 1" in reply.text  # Bob
     assert "If any of them were in your last upload, they count as gone." in reply.text
+
+
+async def test_spaceless_header_is_read(server: TelegramServer, bot: KeepcutApp) -> None:
+    me = server.user(ME, "Ada")
+    reply = await upload(me, samples.spaceless_connections(), "Connections.csv")
+    assert reply.text.startswith("✅ Read 5 connections from your export.")
+    found = await reply_to(me, "/find zoe")
+    assert [b.text for b in found.buttons()] == ["Zoë Exámple · Café Ltd"]
+
+
+async def test_whole_names_are_imported_and_said_so(
+    server: TelegramServer, bot: KeepcutApp
+) -> None:
+    me = server.user(ME, "Ada")
+    reply = await upload(me, samples.whole_name_connections(), "Connections.csv")
+    assert reply.text.splitlines()[:2] == [
+        "✅ Read 5 connections from your export.",
+        texts.WHOLE_NAMES,
+    ]
+    found = await reply_to(me, "/find exampl")
+    assert [b.text for b in found.buttons()] == [
+        "Ada Example · Northwind Analytics, Inc.",
+        "Zoë Exámple · Café Ltd",
+    ]
+
+
+async def test_first_name_without_last_name_or_date_is_explained(
+    server: TelegramServer, bot: KeepcutApp
+) -> None:
+    me = server.user(ME, "Ada")
+    await upload(me, samples.current_connections(samples.people(3)), "Connections.csv")
+    data = samples.csv_bytes(("First Name", "Company"), [["Ada Example", "Acme"]])
+    reply = await upload(me, data, "Connections.csv")
+    assert reply.text.startswith(
+        "This file has a First Name column but no Last Name column, and no Connected On column"
+    )
+    assert reply.text.endswith(texts.NOTHING_CHANGED)
+    assert progress.progress(bot.bot_data["store"].db, ME).total == 3, "nothing stored changed"
 
 
 async def test_only_garbled_rows_are_refused(server: TelegramServer, bot: KeepcutApp) -> None:

@@ -176,10 +176,25 @@ def test_error_message_is_log_friendly() -> None:
     assert str(error) == "NOT_CONNECTIONS_LINKEDIN: messages.csv"
 
 
-def test_respelled_names_without_a_date_name_what_is_missing() -> None:
-    """Names spelled unlike LinkedIn, and no Connected On: refused with what is missing."""
-    error = refusal(_csv("FirstName", "LastName", "Email", "Phone"), "Connections.csv")
-    assert error.kind is P.MISSING_CONNECTED_ON
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        (("First Name", "URL", "Company", "Position"), P.MISSING_LAST_NAME),
+        (("first_name", "email_address", "company"), P.MISSING_LAST_NAME),
+        (("Last Name", "URL", "Company", "Connected On"), P.MISSING_FIRST_NAME),
+        (("Name", "Last Name", "Connected On"), P.MISSING_FIRST_NAME),
+        (("URL", "Company", "Position", "Connected On"), P.MISSING_NAMES),
+        (("FirstName", "LastName", "Email", "Phone"), P.MISSING_CONNECTED_ON),
+    ],
+    ids=["first name only", "first_name only", "last name only", "name and last name",
+         "no name column", "respelled names, no date"],
+)  # fmt: skip
+def test_headers_close_to_connections_name_what_is_missing(
+    header: tuple[str, ...], kind: ExportProblem
+) -> None:
+    """A header that is nearly Connections.csv is refused with what it lacks."""
+    error = refusal(_csv(*header), "Connections.csv")
+    assert error.kind is kind
 
 
 @pytest.mark.parametrize(
@@ -224,19 +239,20 @@ def test_every_problem_kind_has_its_own_answer() -> None:
     assert not any(answer.startswith("I couldn't import that file") for answer in answers)
 
 
-def test_missing_connected_on_answer_says_what_is_missing() -> None:
-    """The answer names the missing column and what to send instead."""
+@pytest.mark.parametrize(
+    ("kind", "start"),
+    [
+        (P.MISSING_LAST_NAME, "This file has a First Name column but no Last Name column"),
+        (P.MISSING_FIRST_NAME, "This file has a Last Name column but no First Name column"),
+        (P.MISSING_NAMES, "This file has Connected On dates but no First Name or Last Name"),
+        (P.MISSING_CONNECTED_ON, "This CSV has first and last names but no Connected On"),
+        (P.ROWS_UNREADABLE, "I found the column names in this file but couldn't read any"),
+    ],
+)
+def test_refusals_say_what_is_wrong_and_what_to_send(kind: ExportProblem, start: str) -> None:
+    """The answer names what is missing or wrong, and what to send instead."""
     from bot import texts
 
-    answer = texts.export_problem(P.MISSING_CONNECTED_ON, "header with first, last")
-    assert answer.startswith("This CSV has first and last names but no Connected On")
-    assert "Connections.csv" in answer
-
-
-def test_rows_unreadable_answer_says_what_is_wrong() -> None:
-    """The answer says the rows are garbled and what to send instead."""
-    from bot import texts
-
-    answer = texts.export_problem(P.ROWS_UNREADABLE, "2 rows")
-    assert answer.startswith("I found the column names in this file but couldn't read any")
+    answer = texts.export_problem(kind, "header with first")
+    assert answer.startswith(start)
     assert "Connections.csv" in answer

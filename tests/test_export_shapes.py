@@ -1,7 +1,8 @@
 """Shapes found in published Connections.csv files that keepcut once misread.
 
-Respelled header cells ("FirstName", "first_name") and rows a spreadsheet wrapped whole in
-one more pair of quotes: every field of every row is checked, not only the count.
+Respelled header cells ("FirstName", "first_name"), rows a spreadsheet wrapped whole in one
+more pair of quotes, and hand-edited files with the whole name under First Name: every
+field of every row is checked, not only the count.
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ def fields(records: Sequence[ConnectionRecord]) -> list[tuple[object, ...]]:
     ]
 
 
-def expected(people: Sequence[samples.Person], *, with_urls: bool) -> list[tuple[object, ...]]:
+def expected(
+    people: Sequence[samples.Person], *, with_urls: bool, whole: bool = False
+) -> list[tuple[object, ...]]:
     """What ``fields`` should give for these sample people."""
     rows: list[tuple[object, ...]] = []
     for p in people:
         url = f"https://www.linkedin.com/in/{p.slug.lower()}" if with_urls and p.slug else None
-        rows.append((p.first, p.last, url, p.company, p.position, p.connected))
+        first, last = (f"{p.first} {p.last}", "") if whole else (p.first, p.last)
+        rows.append((first, last, url, p.company, p.position, p.connected))
     return rows
 
 
@@ -51,7 +55,7 @@ def test_spaceless_header_of_the_2019_shape_reads_every_field() -> None:
     assert [r.connected_on_raw for r in parsed.connections] == [
         "08-Feb-26", "15-Mar-25", "01-Dec-24", "03-Jan-19", "04-Jul-23",
     ]  # fmt: skip
-    assert (parsed.skipped_rows, parsed.unreadable_rows) == (0, 0)
+    assert (parsed.skipped_rows, parsed.unreadable_rows, parsed.whole_names) == (0, 0, False)
 
 
 @pytest.mark.parametrize(
@@ -219,9 +223,48 @@ def test_rows_that_still_do_not_fit_are_skipped_and_counted(row: str) -> None:
     assert (parsed.skipped_rows, parsed.unreadable_rows) == (2, 1)
 
 
+def test_narrow_header_never_unwraps_a_name_with_a_comma() -> None:
+    """In First Name,Connected On a two-cell parse proves nothing: left out and counted."""
+    data = b'First Name,Connected On\n"Smith, Jane",\nAda Example,01 Jan 2020\n'
+    parsed = read(data)
+    assert fields(parsed.connections) == [("Ada Example", "", None, "", "", D(2020, 1, 1))]
+    assert parsed.unreadable_rows == 1
+
+
 def test_a_file_of_only_unreadable_rows_is_refused() -> None:
     """Importing nobody would look like an empty export; the rows are the problem."""
     data = f'{HEADER}\n"Ann,Other,,""Acme, Inc."""\n"Bo,Other,,""X, Y"""\n,,,,,\n'.encode()
     with pytest.raises(ExportError) as caught:
         read(data)
     assert (caught.value.kind, caught.value.detail) == (ExportProblem.ROWS_UNREADABLE, "2 rows")
+
+
+# --- the whole name under First Name -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        samples.WHOLE_NAME_HEADER,
+        ("Name", "URL", "Email Address", "Company", "Position", "Connected On"),
+        ("full_name", "url", "email_address", "company", "position", "connected_on"),
+    ],
+    ids=["First Name", "Name", "full_name"],
+)
+def test_whole_names_are_read_as_written(header: tuple[str, ...]) -> None:
+    """No Last Name column, but Connected On: each name is kept whole, last name empty."""
+    parsed = read(samples.whole_name_connections(header=header))
+    assert fields(parsed.connections) == expected(PEOPLE, with_urls=True, whole=True)
+    assert parsed.whole_names is True
+    assert parsed.skipped_rows == 0
+
+
+def test_whole_names_keep_the_keys_of_a_split_export() -> None:
+    """A later export with First and Last Name finds the same people (URL or name + date)."""
+    whole = {r.key for r in read(samples.whole_name_connections()).connections}
+    assert whole == {r.key for r in read(samples.current_connections()).connections}
+
+
+def test_split_names_are_not_marked_whole() -> None:
+    """An ordinary export says nothing about whole names."""
+    assert read(samples.current_connections()).whole_names is False

@@ -1,7 +1,9 @@
 """Finding the Connections.csv header in a text, and which column holds which field.
 
 Header cells are compared by ``header_key`` (case, spaces, underscores and hyphens ignored).
-A header is taken as Connections.csv when it has First Name and Last Name.
+A header is taken as Connections.csv when it has First Name and Last Name, or one column
+with the whole name and Connected On. A header that comes close gets a refusal naming what
+it lacks, so the person knows what to fix.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ HEADER_SCAN_LINES = 20
 DELIMITERS = (",", ";", "\t")
 
 # Header cell (as LinkedIn spells it) -> field. E-mail columns are deliberately absent:
-# never kept.
+# never kept. "whole" is a column holding the whole name, used only without Last Name.
 _ALIASES: dict[str, str] = {
     "first name": "first",
     "last name": "last",
+    "name": "whole",
+    "full name": "whole",
     "url": "url",
     "profile url": "url",
     "linkedin url": "url",
@@ -37,6 +41,7 @@ COLUMN_ALIASES: dict[str, str] = {header_key(cell): field for cell, field in _AL
 """``header_key`` of a header cell -> the field it holds."""
 FIELDS = ("first", "last", "url", "company", "position", "connected_on")
 _LINKEDIN_NAMES = frozenset({"first name", "last name"})
+_DESCRIBING = frozenset({"url", "company", "position"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +54,18 @@ class HeaderRow:
     """The header's cells, trimmed, as the file spells them."""
 
     def columns(self) -> dict[str, int]:
-        """Map each field of FIELDS to the first column carrying it (-1 when absent)."""
-        indexes = dict.fromkeys(FIELDS, -1)
+        """Map each field of FIELDS to the first column carrying it (-1 when absent).
+
+        Without a Last Name column, "first" is the column holding the whole name.
+        """
+        indexes = dict.fromkeys((*FIELDS, "whole"), -1)
         for position, cell in enumerate(self.cells):
             field = COLUMN_ALIASES.get(header_key(cell))
             if field is not None and indexes[field] < 0:
                 indexes[field] = position
+        whole = indexes.pop("whole")
+        if indexes["first"] < 0:
+            indexes["first"] = whole  # a header is only taken with a First Name or this
         return indexes
 
 
@@ -77,13 +88,22 @@ def _fields(cells: list[str]) -> set[str]:
 def _judge(cells: list[str]) -> ExportProblem | None:
     """None when these header cells are a Connections header, else what they lack."""
     fields = _fields(cells)
+    dated = "connected_on" in fields
     if "first" in fields and "last" in fields:
         # "FirstName,LastName" is also how CRMs and mailing lists head their files, and
         # importing one would mark a whole network as gone: without LinkedIn's own spelling,
         # only the Connected On column shows the file is a connections list.
-        if "connected_on" in fields or _spelled_like_linkedin(cells):
+        if dated or _spelled_like_linkedin(cells):
             return None
         return ExportProblem.MISSING_CONNECTED_ON
+    if "last" in fields:
+        return ExportProblem.MISSING_FIRST_NAME
+    if dated and ("first" in fields or "whole" in fields):
+        return None  # the whole name in one column, read as it is
+    if "first" in fields:
+        return ExportProblem.MISSING_LAST_NAME
+    if dated and fields & _DESCRIBING:
+        return ExportProblem.MISSING_NAMES
     return ExportProblem.UNRELATED_CSV
 
 

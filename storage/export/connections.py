@@ -31,6 +31,8 @@ class ConnectionsResult:
     undated_rows: int
     unreadable_rows: int = 0
     """Rows that could not be read as a row of the header (counted in skipped_rows too)."""
+    whole_names: bool = False
+    """The file has no Last Name column: first_name holds each whole name as written."""
 
 
 def parse_connections(
@@ -39,9 +41,11 @@ def parse_connections(
     """Read every connection of a decoded Connections.csv (any shape since 2018)."""
     header = locate_header(text, file_name)
     unwrapped = unwrap_rows(_read_rows(text, header), header.delimiter, header.cells)
-    result = _records(unwrapped.rows, header.columns(), header, today)
+    columns = header.columns()
+    result = _records(unwrapped.rows, columns, header, today)
     result.skipped_rows += unwrapped.unreadable
     result.unreadable_rows = unwrapped.unreadable
+    result.whole_names = columns["last"] < 0
     if unwrapped.unreadable and not result.connections:
         # Importing no one would read as an empty export; say the rows are the problem.
         raise ExportError(ExportProblem.ROWS_UNREADABLE, f"{unwrapped.unreadable} rows")
@@ -115,8 +119,10 @@ def _records(
     i_first, i_last, i_url, i_company, i_position, i_date = (columns[f] for f in FIELDS)
     width = max(columns.values()) + 1
     padding = [""] * width
-    # A repeated header (files pasted together) is spelled like the header.
-    header_first, header_last = header.cells[i_first].casefold(), header.cells[i_last].casefold()
+    # A repeated header (files pasted together) names the same columns as the header.
+    i_second = i_last if i_last >= 0 else i_date
+    header_first = header.cells[i_first].casefold()
+    header_second = header.cells[i_second].casefold() if i_second >= 0 else ""
     raw_dates = {row[i_date].strip() for row in rows if 0 <= i_date < len(row)}
     reader = DateReader(today, raw_dates)
     date_of = {raw: reader.read(raw) for raw in raw_dates}
@@ -129,7 +135,8 @@ def _records(
     for row in rows:
         if len(row) < width:
             row = row + padding  # short rows: old files, Excel trimming
-        first, last = row[i_first].strip(), row[i_last].strip()
+        first = row[i_first].strip()
+        last = row[i_last].strip() if i_last >= 0 else ""
         url_cell = row[i_url].strip() if i_url >= 0 else ""
         path = link = None
         if url_cell:
@@ -141,7 +148,8 @@ def _records(
                 path = profile_path(url_cell)
                 link = url_from_path(path) if path else None
         if not (first or last or path) or (
-            first.casefold() == header_first and last.casefold() == header_last
+            first.casefold() == header_first
+            and (row[i_second].strip().casefold() if i_second >= 0 else "") == header_second
         ):
             skipped += 1  # blank, comma-only, nameless without URL, or a repeated header
             continue

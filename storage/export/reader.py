@@ -63,6 +63,7 @@ def _read(data: bytes, file_name: str | None, today: datetime.date) -> ParsedExp
         skipped_rows=found.skipped_rows,
         undated_rows=found.undated_rows,
         unreadable_rows=found.unreadable_rows,
+        whole_names=found.whole_names,
     )
 
 
@@ -112,6 +113,7 @@ def _read_zip(data: bytes, today: datetime.date, *, nested: bool) -> ParsedExpor
         skipped_rows=found.skipped_rows,
         undated_rows=found.undated_rows,
         unreadable_rows=found.unreadable_rows,
+        whole_names=found.whole_names,
     )
 
 

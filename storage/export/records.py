@@ -79,3 +79,5 @@ class ParsedExport:
     unreadable_rows: int = 0
     """Skipped rows that were not blank but garbled: one cell that is not a row of the
     header's width (see ``wrapped``). Counted in skipped_rows too; the reply tells them."""
+    whole_names: bool = False
+    """Connections.csv had no Last Name column: each first_name is the whole name."""
