@@ -1,10 +1,10 @@
 """Rows that a spreadsheet round trip wrapped whole in one more pair of quotes.
 
 Such a row comes back as one quoted cell, its inner quotes doubled, e.g.
-``"Bob,Smith,,""Acme, Inc."",16 Jun 2020"``: a CSV reader sees one cell, and the whole line
-would become the person's first name. When the row's only non-empty cell is its first and
-holds the delimiter, it is read again as a row: used when it has the header's width,
-otherwise skipped and counted, so a garbled name never passes as a person.
+``"Bob,Smith,,""Acme, Inc."",Head of Projects,16 Jun 2020"``: a CSV reader sees one cell,
+and the whole line would become the person's first name. When the row's only non-empty cell
+is its first and holds the delimiter, it is read again as a row: used when it has the
+header's width, otherwise skipped and counted, so a garbled name never passes as a person.
 """
 
 from __future__ import annotations
