@@ -427,6 +427,10 @@ UNKNOWN_COMMAND = "I don't know that command. /help lists everything I can do."
 NOTHING_CHANGED = "Nothing you had stored has changed."
 
 _SEND_INSTEAD = "Send the ZIP LinkedIn e-mailed you, or <code>Connections.csv</code> from it."
+_SEND_AS_GIVEN = (
+    "Send <code>Connections.csv</code> as LinkedIn gave it to you (it starts with First Name, "
+    "Last Name), or the whole ZIP."
+)
 
 
 def export_problem(kind: ExportProblem, detail: str) -> str:
@@ -450,6 +454,30 @@ def export_problem(kind: ExportProblem, detail: str) -> str:
         ExportProblem.UNRELATED_CSV: (
             "This CSV doesn't look like LinkedIn's Connections.csv: it has no First Name and "
             f"Last Name columns. {_SEND_INSTEAD}"
+        ),
+        ExportProblem.MISSING_LAST_NAME: (
+            "This file has a First Name column but no Last Name column, and no Connected On "
+            "column either, so I can't tell it is your LinkedIn connections. "
+            f"{_SEND_AS_GIVEN} (Whole names under First Name work too, as long as the file "
+            "keeps LinkedIn's Connected On column.)"
+        ),
+        ExportProblem.MISSING_FIRST_NAME: (
+            "This file has a Last Name column but no First Name column, so I can't read "
+            f"the names. {_SEND_AS_GIVEN}"
+        ),
+        ExportProblem.MISSING_NAMES: (
+            "This file has Connected On dates but no First Name or Last Name column, so I "
+            f"can't tell who anyone is. {_SEND_AS_GIVEN}"
+        ),
+        ExportProblem.MISSING_CONNECTED_ON: (
+            "This CSV has first and last names but no Connected On column, and its columns "
+            "aren't named the way LinkedIn names them, so I can't tell it is your LinkedIn "
+            f"connections. {_SEND_INSTEAD}"
+        ),
+        ExportProblem.ROWS_UNREADABLE: (
+            "I found the column names in this file but couldn't read any of its rows: they "
+            "look garbled, perhaps by a spreadsheet program. Send <code>Connections.csv</code> "
+            "straight from the ZIP LinkedIn e-mailed you, or the whole ZIP."
         ),
         ExportProblem.ZIP_NO_CONNECTIONS: (
             "This ZIP has no <code>Connections.csv</code> in it. Request your data on LinkedIn "
@@ -481,6 +509,26 @@ def export_problem(kind: ExportProblem, detail: str) -> str:
     )
 
 
+WHOLE_NAMES = (
+    "Your file has no Last Name column, so I kept each person's whole name as it is written."
+)
+
+
+def unreadable_rows(count: int, first_import: bool) -> str:
+    """The import reply's warning about garbled rows that were left out."""
+    who = "that person is" if count == 1 else "those people are"
+    text = (
+        f"⚠️ {plural(count, 'row')} of your file could not be read (garbled, perhaps by a "
+        f"spreadsheet program), so {who} missing."
+    )
+    if not first_import:
+        text += " If any of them were in your last upload, they count as gone."
+    return text + (
+        " To include them, send <code>Connections.csv</code> straight from the ZIP LinkedIn "
+        "e-mailed you."
+    )
+
+
 def import_summary(s: ImportSummary) -> str:
     """The reply to a successful import: what was read and what changed."""
     if s.rows_read == 0:
@@ -490,6 +538,8 @@ def import_summary(s: ImportSummary) -> str:
             + NOTHING_CHANGED
         )
     lines = [f"✅ Read {plural(s.rows_read, 'connection')} from your export."]
+    if s.whole_names:
+        lines.append(WHOLE_NAMES)
     if s.first_import:
         lines.append(
             f"Nothing is decided yet: {plural(s.undecided, 'person', 'people')} to review."
@@ -503,6 +553,8 @@ def import_summary(s: ImportSummary) -> str:
         if s.returned:
             lines.append(f"• Back again after being gone: {s.returned:,}")
         lines.append(f"• Still undecided: {s.undecided:,}")
+    if s.unreadable_rows:
+        lines.append(unreadable_rows(s.unreadable_rows, s.first_import))
     if s.has_signals:
         lines.append("Your messages, endorsements and recommendations will show on the cards.")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 NOTE = (
     "When exporting your connection data, you may notice that some of the email addresses "
@@ -240,6 +241,100 @@ def excel_resave(
     options.setdefault("encoding", "cp1252")
     options.setdefault("newline", "\r\n")
     return csv_bytes(CURRENT_HEADER, current_rows(people, date_format), **options)
+
+
+# --- shapes found in published exports that keepcut once misread ---------------------------
+
+SPACELESS_HEADER = ("FirstName", "LastName", "EmailAddress", "Company", "Position", "ConnectedOn")
+"""A re-written 2019-2020 header: no spaces, no URL column (dates like 15-Jun-20)."""
+BOB = Person(
+    "Bob",
+    "Smith",
+    None,
+    "",
+    "Acme, Inc.",
+    'Head of "Special" Projects',
+    datetime.date(2020, 6, 16),
+)
+"""The person of the wrapped row quoted in the issue that reported the shape."""
+WRAPPED_PEOPLE: tuple[Person, ...] = (*PEOPLE, BOB)
+
+
+def spaceless_connections(people: Iterable[Person] = PEOPLE) -> bytes:
+    """The 2019-2020 shape with its header cells written without spaces."""
+    rows = [
+        [p.first, p.last, p.email, p.company, p.position, excel_short_date(p.connected)]
+        for p in people
+    ]
+    return csv_bytes(SPACELESS_HEADER, rows)
+
+
+def _csv_line(row: Sequence[str], delimiter: str) -> str:
+    """One row as a CSV line, without its line end."""
+    out = io.StringIO()
+    # The terminator must be a line break: the writer quotes cells holding its characters.
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(row)
+    return out.getvalue()[:-1]
+
+
+def wrap_quoted_rows(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    delimiter: str = ",",
+    padded: bool = False,
+    depth: int = 1,
+) -> bytes:
+    """A CSV whose rows holding a quoted cell came back from a spreadsheet wrapped whole.
+
+    Each such row is written as one quoted cell with its inner quotes doubled (``depth``
+    times over); ``padded`` adds the empty cells a spreadsheet pads short rows with.
+    """
+    width = len(header)
+    lines = [_csv_line(header, delimiter)]
+    for row in rows:
+        line = _csv_line(row, delimiter)
+        if '"' in line:
+            for _ in range(depth):
+                cells = [line] + [""] * (width - 1) if padded else [line]
+                line = _csv_line(cells, delimiter)
+        lines.append(line)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def wrapped_connections(
+    people: Iterable[Person] = WRAPPED_PEOPLE, *, current: bool = False, **options: Any
+) -> bytes:
+    """Connections.csv (the 2019-2020 shape, or today's without preamble) with rows wrapped."""
+    if current:
+        return wrap_quoted_rows(CURRENT_HEADER, current_rows(people), **options)
+    rows = [
+        [p.first, p.last, p.email, p.company, p.position, linkedin_date(p.connected)]
+        for p in people
+    ]
+    return wrap_quoted_rows(OLD_HEADER, rows, **options)
+
+
+WHOLE_NAME_HEADER = ("First Name", "URL", "Email Address", "Company", "Position", "Connected On")
+"""A hand-edited Connections.csv: the whole name under First Name, no Last Name column."""
+
+
+def whole_name_connections(
+    people: Iterable[Person] = PEOPLE, header: Sequence[str] = WHOLE_NAME_HEADER
+) -> bytes:
+    """Today's Connections.csv after someone merged First and Last Name into one column."""
+    rows = [
+        [f"{p.first} {p.last}", p.url, p.email, p.company, p.position, linkedin_date(p.connected)]
+        for p in people
+    ]
+    return csv_bytes(header, rows, preamble="linkedin")
+
+
+def respell_header(data: bytes, joiner: str, upper: bool = False) -> bytes:
+    """The same CSV with the spaces of its first line replaced by ``joiner`` (and upper-cased)."""
+    head, _, rest = data.partition(b"\n")
+    head = head.replace(b" ", joiner.encode())
+    return (head.upper() if upper else head) + b"\n" + rest
 
 
 def many_connections(count: int) -> bytes:

@@ -174,3 +174,85 @@ def test_error_message_is_log_friendly() -> None:
     """str(ExportError) carries the kind name and the detail."""
     error = refusal(samples.messages_csv())
     assert str(error) == "NOT_CONNECTIONS_LINKEDIN: messages.csv"
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        (("First Name", "URL", "Company", "Position"), P.MISSING_LAST_NAME),
+        (("first_name", "email_address", "company"), P.MISSING_LAST_NAME),
+        (("Last Name", "URL", "Company", "Connected On"), P.MISSING_FIRST_NAME),
+        (("Name", "Last Name", "Connected On"), P.MISSING_FIRST_NAME),
+        (("URL", "Company", "Position", "Connected On"), P.MISSING_NAMES),
+        (("FirstName", "LastName", "Email", "Phone"), P.MISSING_CONNECTED_ON),
+    ],
+    ids=["first name only", "first_name only", "last name only", "name and last name",
+         "no name column", "respelled names, no date"],
+)  # fmt: skip
+def test_headers_close_to_connections_name_what_is_missing(
+    header: tuple[str, ...], kind: ExportProblem
+) -> None:
+    """A header that is nearly Connections.csv is refused with what it lacks."""
+    error = refusal(_csv(*header), "Connections.csv")
+    assert error.kind is kind
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"Name,Company\nAda,Acme\n", b"Device,Connected\nPrinter,yes\n", b"full_name\nAda\n"],
+    ids=["name and company", "a Connected column alone", "full_name alone"],
+)
+def test_loose_matching_does_not_make_other_csvs_near_misses(data: bytes) -> None:
+    """Only Connections-like headers get the specific answers; the rest stay unrelated."""
+    assert refusal(data, "data.csv").kind is P.UNRELATED_CSV
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        (("FirstName", "LastName", "Headline"), "Profile.csv"),
+        (("first_name", "last_name", "maiden_name", "birth_date"), "Profile.csv"),
+        (("EndorsementDate", "SkillName", "EndorserFirstName", "EndorserLastName",
+          "EndorserPublicUrl", "EndorsementStatus"), "Endorsement_Received_Info.csv"),
+        (("FIRST-NAME", "LAST-NAME", "COMPANY", "JOB-TITLE", "TEXT", "CREATION-DATE"),
+         "Recommendations_*.csv"),
+        (("CONVERSATION_ID", "FROM", "SENDER_PROFILE_URL", "TO", "CONTENT"), "messages.csv"),
+    ],
+    ids=["Profile spaceless", "Profile snake case", "endorsements spaceless",
+         "recommendations kebab", "messages snake"],
+)  # fmt: skip
+def test_respelled_headers_of_other_linkedin_files_are_still_named(
+    header: tuple[str, ...], detail: str
+) -> None:
+    """Loose matching also recognises the other files, so none is read as connections."""
+    error = refusal(_csv(*header), "Connections.csv")
+    assert (error.kind, error.detail) == (P.NOT_CONNECTIONS_LINKEDIN, detail)
+
+
+def test_every_problem_kind_has_its_own_answer() -> None:
+    """No kind falls back to the generic answer, and each answer says nothing changed."""
+    from bot import texts
+
+    answers = [texts.export_problem(kind, "") for kind in ExportProblem]
+    assert len(set(answers)) == len(answers)
+    assert all(answer.endswith(texts.NOTHING_CHANGED) for answer in answers)
+    assert not any(answer.startswith("I couldn't import that file") for answer in answers)
+
+
+@pytest.mark.parametrize(
+    ("kind", "start"),
+    [
+        (P.MISSING_LAST_NAME, "This file has a First Name column but no Last Name column"),
+        (P.MISSING_FIRST_NAME, "This file has a Last Name column but no First Name column"),
+        (P.MISSING_NAMES, "This file has Connected On dates but no First Name or Last Name"),
+        (P.MISSING_CONNECTED_ON, "This CSV has first and last names but no Connected On"),
+        (P.ROWS_UNREADABLE, "I found the column names in this file but couldn't read any"),
+    ],
+)
+def test_refusals_say_what_is_wrong_and_what_to_send(kind: ExportProblem, start: str) -> None:
+    """The answer names what is missing or wrong, and what to send instead."""
+    from bot import texts
+
+    answer = texts.export_problem(kind, "header with first")
+    assert answer.startswith(start)
+    assert "Connections.csv" in answer

@@ -68,6 +68,23 @@ def test_every_signal_file_is_read(folder: str) -> None:
     assert len(parsed.connections) == len(samples.PEOPLE)
 
 
+@pytest.mark.parametrize(
+    ("joiner", "upper"),
+    [("", False), ("_", False), ("-", True)],
+    ids=["SenderProfileUrl", "sender_profile_url", "SENDER-PROFILE-URL"],
+)
+def test_respelled_signal_headers_are_read(joiner: str, upper: bool) -> None:
+    """Every signal file's header matches ignoring case, spaces, underscores and hyphens."""
+    files = {
+        name: samples.respell_header(data, joiner, upper)
+        for name, data in samples.all_signal_files().items()
+    }
+    connections = samples.respell_header(samples.current_connections(preamble="none"), joiner)
+    parsed = read(samples.export_zip(connections, signals=files))
+    assert parsed.signals == ALL_SIGNALS
+    assert parsed.outgoing_invitations == OUTGOING
+
+
 def test_signals_cover_only_connections_with_something_to_say() -> None:
     """No key outside the connections, no empty Signals."""
     parsed = read(

@@ -1,4 +1,4 @@
-"""Connections.csv text -> connection records: header search, columns by name, dedupe."""
+"""Connections.csv text -> connection records: rows unwrapped, columns by name, dedupe."""
 
 from __future__ import annotations
 
@@ -8,51 +8,17 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .columns import FIELDS, HeaderRow, locate_header
 from .dates import DateReader
 from .identity import PLAIN_PROFILE, PROFILE_BASE, key_from_parts, profile_path, url_from_path
-from .known_files import (
-    describe_text,
-    normalise_header_cell,
-    recognise_file_name,
-    recognise_header,
-)
 from .problems import ExportError, ExportProblem
 from .records import ConnectionRecord
+from .wrapped import unwrap_rows
 
 MAX_CONNECTIONS = 35_000
 """LinkedIn caps a network at 30,000; more rows than this is not one person's export."""
 MAX_DATA_ROWS = 3 * MAX_CONNECTIONS
 """Rows read at most, blank ones included, before giving up on a file."""
-HEADER_SCAN_LINES = 20
-DELIMITERS = (",", ";", "\t")
-
-# Normalised header cell -> field. E-mail columns are deliberately absent: never kept.
-COLUMN_ALIASES: dict[str, str] = {
-    "first name": "first",
-    "last name": "last",
-    "url": "url",
-    "profile url": "url",
-    "linkedin url": "url",
-    "public profile url": "url",
-    "company": "company",
-    "company name": "company",
-    "position": "position",
-    "job title": "position",
-    "connected on": "connected_on",
-    "connected": "connected_on",
-    "connection date": "connected_on",
-    "date connected": "connected_on",
-}
-_FIELDS = ("first", "last", "url", "company", "position", "connected_on")
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderRow:
-    """Where the Connections header starts in the text, its delimiter and its cells."""
-
-    offset: int
-    delimiter: str
-    cells: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -61,42 +27,12 @@ class ConnectionsResult:
 
     connections: list[ConnectionRecord]
     skipped_rows: int
+    """Blank rows, rows without a name or URL, repeated headers and unreadable rows."""
     undated_rows: int
-
-
-def _split_line(line: str, delimiter: str) -> list[str]:
-    """Split one physical line into cells."""
-    return next(csv.reader([line], delimiter=delimiter), [])
-
-
-def locate_header(text: str, file_name: str | None = None) -> HeaderRow:
-    """Find the First Name / Last Name header in the first lines, or say what the file is."""
-    offset = 0
-    for line in text.split("\n", HEADER_SCAN_LINES)[:HEADER_SCAN_LINES]:
-        if line.strip():
-            # Try the delimiter the line uses most first.
-            for delimiter in sorted(DELIMITERS, key=line.count, reverse=True):
-                cells = tuple(normalise_header_cell(cell) for cell in _split_line(line, delimiter))
-                other = recognise_header(set(cells))
-                if other is not None:
-                    raise ExportError(ExportProblem.NOT_CONNECTIONS_LINKEDIN, other)
-                if "first name" in cells and "last name" in cells:
-                    return HeaderRow(offset, delimiter, cells)
-        offset += len(line) + 1
-    hint = recognise_file_name(file_name)
-    if hint is not None:
-        raise ExportError(ExportProblem.NOT_CONNECTIONS_LINKEDIN, hint)
-    raise ExportError(ExportProblem.UNRELATED_CSV, describe_text(text))
-
-
-def _column_indexes(cells: tuple[str, ...]) -> dict[str, int]:
-    """Map each known field to the first column carrying it (-1 when absent)."""
-    indexes = dict.fromkeys(_FIELDS, -1)
-    for position, cell in enumerate(cells):
-        field = COLUMN_ALIASES.get(cell)
-        if field is not None and indexes[field] < 0:
-            indexes[field] = position
-    return indexes
+    unreadable_rows: int = 0
+    """Rows that could not be read as a row of the header (counted in skipped_rows too)."""
+    whole_names: bool = False
+    """The file has no Last Name column: first_name holds each whole name as written."""
 
 
 def parse_connections(
@@ -104,8 +40,16 @@ def parse_connections(
 ) -> ConnectionsResult:
     """Read every connection of a decoded Connections.csv (any shape since 2018)."""
     header = locate_header(text, file_name)
-    rows = _read_rows(text, header.offset, header.delimiter)
-    return _records(rows, _column_indexes(header.cells), today)
+    unwrapped = unwrap_rows(_read_rows(text, header), header.delimiter, header.cells)
+    columns = header.columns()
+    result = _records(unwrapped.rows, columns, header, today)
+    result.skipped_rows += unwrapped.unreadable
+    result.unreadable_rows = unwrapped.unreadable
+    result.whole_names = columns["last"] < 0
+    if unwrapped.unreadable and not result.connections:
+        # Importing no one would read as an empty export; say the rows are the problem.
+        raise ExportError(ExportProblem.ROWS_UNREADABLE, f"{unwrapped.unreadable} rows")
+    return result
 
 
 def _lines(text: str, start: int) -> Iterator[str]:
@@ -120,9 +64,9 @@ def _lines(text: str, start: int) -> Iterator[str]:
         start = end + 1
 
 
-def _read_rows(text: str, offset: int, delimiter: str) -> list[list[str]]:
+def _read_rows(text: str, header: HeaderRow) -> list[list[str]]:
     """Parse the CSV rows after the header (quotes, doubled quotes, line breaks in cells)."""
-    reader = csv.reader(_lines(text, offset), delimiter=delimiter)
+    reader = csv.reader(_lines(text, header.offset), delimiter=header.delimiter)
     try:
         next(reader, None)
         rows = list(itertools.islice(reader, MAX_DATA_ROWS + 1))
@@ -169,12 +113,16 @@ def _record_maker() -> Callable[..., ConnectionRecord]:
 
 
 def _records(
-    rows: list[list[str]], columns: dict[str, int], today: datetime.date
+    rows: list[list[str]], columns: dict[str, int], header: HeaderRow, today: datetime.date
 ) -> ConnectionsResult:
     """Build records with dates and keys, keeping the first row of each key."""
-    i_first, i_last, i_url, i_company, i_position, i_date = (columns[f] for f in _FIELDS)
+    i_first, i_last, i_url, i_company, i_position, i_date = (columns[f] for f in FIELDS)
     width = max(columns.values()) + 1
     padding = [""] * width
+    # A repeated header (files pasted together) names the same columns as the header.
+    i_second = i_last if i_last >= 0 else i_date
+    header_first = header.cells[i_first].casefold()
+    header_second = header.cells[i_second].casefold() if i_second >= 0 else ""
     raw_dates = {row[i_date].strip() for row in rows if 0 <= i_date < len(row)}
     reader = DateReader(today, raw_dates)
     date_of = {raw: reader.read(raw) for raw in raw_dates}
@@ -187,7 +135,8 @@ def _records(
     for row in rows:
         if len(row) < width:
             row = row + padding  # short rows: old files, Excel trimming
-        first, last = row[i_first].strip(), row[i_last].strip()
+        first = row[i_first].strip()
+        last = row[i_last].strip() if i_last >= 0 else ""
         url_cell = row[i_url].strip() if i_url >= 0 else ""
         path = link = None
         if url_cell:
@@ -199,9 +148,8 @@ def _records(
                 path = profile_path(url_cell)
                 link = url_from_path(path) if path else None
         if not (first or last or path) or (
-            len(first) == 10
-            and first.casefold() == "first name"
-            and last.casefold() == "last name"
+            first.casefold() == header_first
+            and (row[i_second].strip().casefold() if i_second >= 0 else "") == header_second
         ):
             skipped += 1  # blank, comma-only, nameless without URL, or a repeated header
             continue

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import re
 
+_SEPARATORS = re.compile(r"[\s_\-\ufeff]+")
+
+
+def header_key(cell: str) -> str:
+    """A header cell as compared: case, spaces, underscores and hyphens (and a BOM) ignored.
+
+    Spreadsheets and scripts respell LinkedIn's headers ("FirstName", "first_name",
+    "FIRST-NAME"); every spelling of a column is the same key.
+    """
+    return _SEPARATORS.sub("", cell.casefold())
+
+
 # (file name for logs and answers, columns that must all be present, header must equal them)
 _SIGNATURES: tuple[tuple[str, frozenset[str], bool], ...] = tuple(
-    (name, frozenset(columns.split("|")), exact)
+    (name, frozenset(header_key(column) for column in columns.split("|")), exact)
     for name, columns, exact in (
         ("messages.csv", "conversation id|from|content", False),
         ("messages.csv", "sender profile url|from|to", False),
@@ -50,13 +62,8 @@ _KNOWN_NAMES = re.compile(
 )
 
 
-def normalise_header_cell(cell: str) -> str:
-    """Trim, case-fold and collapse inner whitespace of a header cell."""
-    return " ".join(cell.replace("\ufeff", "").casefold().split())
-
-
 def recognise_header(cells: set[str]) -> str | None:
-    """Name the non-Connections LinkedIn file whose header these normalised cells are."""
+    """Name the non-Connections LinkedIn file whose header these ``header_key`` cells are."""
     for name, columns, exact in _SIGNATURES:
         if cells == columns if exact else columns <= cells:
             return name

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from typing import overload
 
 from ..text import fold
 from .identity import key_for_path, name_key, profile_path
-from .known_files import normalise_header_cell
+from .known_files import header_key
 from .records import ConnectionRecord, Signals
 
 HEADER_SCAN_ROWS = 5
@@ -66,15 +67,43 @@ class ConnectionIndex:
         return names
 
 
-def read_header(rows: Iterator[list[str]], *needed: frozenset[str]) -> dict[str, int] | None:
-    """Skip to the header row holding all columns of one of ``needed``; map name -> index."""
+class Header:
+    """The columns of a header row by name; any spelling of a name finds its column."""
+
+    __slots__ = ("_columns",)
+
+    def __init__(self, cells: Iterable[str]) -> None:
+        """Index the cells of a header row (the first of repeated names wins)."""
+        keys = [header_key(cell) for cell in cells]
+        self._columns = {key: index for index, key in reversed(list(enumerate(keys)))}
+
+    @overload
+    def get(self, name: str) -> int | None: ...
+    @overload
+    def get(self, name: str, default: int) -> int: ...
+    def get(self, name: str, default: int | None = None) -> int | None:
+        """The index of the column called ``name`` (as LinkedIn spells it), or ``default``."""
+        return self._columns.get(header_key(name), default)
+
+    def __getitem__(self, name: str) -> int:
+        """The index of a column known to be there."""
+        return self._columns[header_key(name)]
+
+    def __contains__(self, name: object) -> bool:
+        """Whether the header has a column called ``name``."""
+        return isinstance(name, str) and header_key(name) in self._columns
+
+
+def read_header(rows: Iterator[list[str]], *needed: frozenset[str]) -> Header | None:
+    """Skip to the header row holding all columns of one of ``needed``; index its columns."""
+    wanted = [frozenset(header_key(name) for name in columns) for columns in needed]
     for _ in range(HEADER_SCAN_ROWS):
         row = next(rows, None)
         if row is None:
             return None
-        cells = [normalise_header_cell(cell) for cell in row]
-        if any(columns <= set(cells) for columns in needed):
-            return {cell: index for index, cell in reversed(list(enumerate(cells)))}
+        keys = {header_key(cell) for cell in row}
+        if any(columns <= keys for columns in wanted):
+            return Header(row)
     return None
 
 

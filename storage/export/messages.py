@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from ..text import fold
 from .dates import DateReader
-from .matching import ConnectionIndex, cell, csv_rows, read_header, signals_for
+from .matching import ConnectionIndex, Header, cell, csv_rows, read_header, signals_for
 from .records import Signals
 
 _URL_SPLIT = re.compile(r"[;,\s]+")
@@ -85,7 +85,7 @@ def read_messages(
     return _by_name(rows, header, index, dates)
 
 
-def _draft_columns(header: dict[str, int]) -> list[tuple[int, frozenset[str]]]:
+def _draft_columns(header: Header) -> list[tuple[int, frozenset[str]]]:
     """Columns that mark a row as a draft, with the values that mean "draft"."""
     checks = [(header.get(name), _YES) for name in ("is message draft", "is conversation draft")]
     checks.append((header.get("folder"), _DRAFT_FOLDERS))
@@ -98,7 +98,7 @@ def _is_draft(row: list[str], checks: list[tuple[int, frozenset[str]]]) -> bool:
 
 
 def _by_url(
-    rows: Iterable[list[str]], header: dict[str, int], index: ConnectionIndex, dates: DateReader
+    rows: Iterable[list[str]], header: Header, index: ConnectionIndex, dates: DateReader
 ) -> dict[str, Signals]:
     """Current shape: attribute messages by profile URL."""
     i_sender = header["sender profile url"]
@@ -181,7 +181,7 @@ def _owner(
 
 
 def _by_name(
-    rows: Iterable[list[str]], header: dict[str, int], index: ConnectionIndex, dates: DateReader
+    rows: Iterable[list[str]], header: Header, index: ConnectionIndex, dates: DateReader
 ) -> dict[str, Signals]:
     """Old ``Messages.csv`` (From, To, Date, ..., Direction, Folder): match names uniquely."""
     i_from, i_to, i_date = header["from"], header["to"], header["date"]

@@ -25,6 +25,24 @@ class ExportProblem(enum.Enum):
     UNRELATED_CSV = "unrelated_csv"
     """Text or CSV without a First Name / Last Name header (and not a known LinkedIn file)."""
 
+    MISSING_LAST_NAME = "missing_last_name"
+    """A header with First Name but neither Last Name nor Connected On (with Connected On
+    the column is read as the whole name)."""
+
+    MISSING_FIRST_NAME = "missing_first_name"
+    """A header with Last Name but no First Name."""
+
+    MISSING_NAMES = "missing_names"
+    """A header with Connected On and other Connections columns, but no name column."""
+
+    MISSING_CONNECTED_ON = "missing_connected_on"
+    """First and last names spelled unlike LinkedIn ("FirstName", "first_name") and no
+    Connected On: the header of a CRM or mailing list as much as of a connections list."""
+
+    ROWS_UNREADABLE = "rows_unreadable"
+    """A Connections header, but every non-blank row garbled (e.g. wrapped in quotes by a
+    spreadsheet and not a row of the header's width); ``detail`` says how many."""
+
     ZIP_NO_CONNECTIONS = "zip_no_connections"
     """A sound ZIP without Connections.csv (e.g. an export requested without Connections);
     ``detail`` lists a few member names."""

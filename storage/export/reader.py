@@ -62,6 +62,8 @@ def _read(data: bytes, file_name: str | None, today: datetime.date) -> ParsedExp
         has_extra_files=False,
         skipped_rows=found.skipped_rows,
         undated_rows=found.undated_rows,
+        unreadable_rows=found.unreadable_rows,
+        whole_names=found.whole_names,
     )
 
 
@@ -110,6 +112,8 @@ def _read_zip(data: bytes, today: datetime.date, *, nested: bool) -> ParsedExpor
         has_extra_files=extra.found_any,
         skipped_rows=found.skipped_rows,
         undated_rows=found.undated_rows,
+        unreadable_rows=found.unreadable_rows,
+        whole_names=found.whole_names,
     )
 
 

@@ -72,6 +72,12 @@ class ParsedExport:
     has_extra_files: bool
     """The ZIP held at least one signal file (messages, invitations, endorsements, ...)."""
     skipped_rows: int
-    """Data rows skipped: blank or comma-only rows, and rows with neither a name nor a URL."""
+    """Data rows skipped: blank or comma-only rows, rows with neither a name nor a URL,
+    repeated headers, and unreadable rows."""
     undated_rows: int
     """Connections kept without a usable date (empty or unreadable "Connected On" cell)."""
+    unreadable_rows: int = 0
+    """Skipped rows that were not blank but garbled: one cell that is not a row of the
+    header's width (see ``wrapped``). Counted in skipped_rows too; the reply tells them."""
+    whole_names: bool = False
+    """Connections.csv had no Last Name column: each first_name is the whole name."""
