@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.clock import Clock
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from storage.store import Store
 
@@ -37,8 +38,11 @@ def run_webhook(app: Application, settings: Settings) -> None:
     )
 
 
-def main() -> None:
-    """Run the bot with long polling (or a webhook when WEBHOOK_URL is set)."""
+def main(clock: Clock | None = None) -> None:
+    """Run the bot with long polling (or a webhook when WEBHOOK_URL is set).
+
+    `clock` is for tests that start the real program at a chosen moment.
+    """
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -51,7 +55,7 @@ def main() -> None:
         log.debug("opening the database failed", exc_info=exc)
         print(f"keepcut: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
         sys.exit(EXIT_FAILURE)
-    app = build_application(settings, store)
+    app = build_application(settings, store, clock)
 
     host = urlsplit(settings.base_url).netloc
     try:

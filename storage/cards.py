@@ -74,6 +74,7 @@ def card_view(
         order,
         signals_known(db, user_id),
         left,
+        recheck_since,
     )
 
 

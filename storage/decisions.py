@@ -68,15 +68,16 @@ def decide(
 def last_decision(db: Database, user_id: int) -> LastDecision | None:
     """The decision Undo would take back, or None."""
     row = db.execute(
-        "SELECT d.connection_id, d.seq, d.decision, d.reason, c.first_name, c.last_name "
+        "SELECT d.connection_id, d.seq, d.decision, d.reason, c.first_name, c.last_name, "
+        "d.decided_at "
         "FROM decisions d JOIN connections c ON c.id = d.connection_id "
         "WHERE d.user_id = ? ORDER BY d.seq DESC LIMIT 1",
         [user_id],
     ).fetchone()
     if row is None:
         return None
-    cid, seq, decision, reason, first, last = row
-    return LastDecision(cid, seq, decision, reason, f"{first} {last}".strip())
+    cid, seq, decision, reason, first, last, decided_at = row
+    return LastDecision(cid, seq, decision, reason, f"{first} {last}".strip(), decided_at)
 
 
 def undo(db: Database, user_id: int, connection_id: int, seq: int) -> Outcome:

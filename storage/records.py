@@ -105,6 +105,7 @@ class LastDecision:
     decision: Decision
     reason: int | None
     name: str
+    decided_at: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class CardView:
     order: Order
     signals_known: bool = False
     recheck_left: int | None = None  # in the yearly re-check: kept people still to see
+    recheck_since: str | None = None  # ... and when that re-check began
 
 
 class Outcome(enum.Enum):

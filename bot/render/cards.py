@@ -138,9 +138,13 @@ def _reason_target(view: CardView) -> LastDecision | None:
     """The cut just made, if it has no reason yet and is not the card on screen."""
     last = view.last
     current = view.connection.id if view.connection else None
-    if last and last.decision == "cut" and last.reason is None and last.connection_id != current:
-        return last
-    return None
+    if not last or last.decision != "cut" or last.reason is not None:
+        return None
+    if last.connection_id == current:
+        return None
+    if view.recheck_since and last.decided_at < view.recheck_since:
+        return None  # a cut from before this year's re-check: not the one just made
+    return last
 
 
 def card_keyboard(view: CardView) -> InlineKeyboardMarkup:

@@ -30,14 +30,11 @@ def set_schedule(
 
 
 def schedule_of(db: Database, user_id: int, kind: Kind, now: datetime) -> Schedule:
-    """This person's schedule of `kind`, the default one (not yet saved) if never set."""
+    """This person's schedule of `kind`; the default one, saved, if they had none yet."""
     found = schedules.schedules_of(db, user_id).get(kind)
     if found is not None:
         return found
-    user = users.get_user(db, user_id)
-    assert user is not None
-    spec = DEFAULTS[kind]
-    return Schedule(user_id, kind, spec, first_due(kind, spec, now, user.zone), kind in STARTING)
+    return set_schedule(db, user_id, kind, DEFAULTS[kind], kind in STARTING, now)
 
 
 def add_starting_schedules(db: Database, user_id: int, now: datetime) -> None:
