@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
+from dataclasses import replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -38,16 +40,18 @@ def run_webhook(app: Application, settings: Settings) -> None:
     )
 
 
-def main(clock: Clock | None = None) -> None:
+def main(clock: Clock | None = None, **overrides: Any) -> None:
     """Run the bot with long polling (or a webhook when WEBHOOK_URL is set).
 
-    `clock` is for tests that start the real program at a chosen moment.
+    `clock` and `overrides` (Settings fields) are for tests and benchmarks that start
+    the real program at a chosen moment, or with a test server's limits.
     """
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"keepcut: {exc}", file=sys.stderr)
         sys.exit(EXIT_CONFIG)
+    settings = replace(settings, **overrides)
     configure_logging(settings)
     try:
         store = Store(settings.db_path)

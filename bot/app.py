@@ -67,6 +67,7 @@ def build_application(
         .rate_limiter(
             ChatRateLimiter(
                 max_retries=3,
+                overall_per_second=settings.messages_per_second,
                 private_interval=settings.private_chat_interval,
                 group_interval=settings.group_chat_interval,
             )
@@ -128,9 +129,10 @@ def start_sweeping(app: Application) -> None:
     """Sweep for due schedules now (what fell due while down) and at every minute's start."""
     assert app.job_queue is not None
     clock: Clock = app.bot_data["clock"]
-    # No APScheduler misfire limit: a sweep that starts late still sends what is due,
-    # and never two at once (the sweep also guards itself).
-    options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+    # No APScheduler misfire limit: a sweep that starts late still sends what is due.
+    # A second instance may start while a long fan-out runs: the sweep's own lock
+    # sends it home at once (APScheduler would log a warning for each refused run).
+    options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 2}
     app.job_queue.run_once(sweep_job, when=1, name="catch-up sweep", job_kwargs=options)
     app.job_queue.run_repeating(
         sweep_job,

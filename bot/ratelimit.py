@@ -62,12 +62,14 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     def __init__(
         self,
         max_retries: int = 3,
-        overall_per_second: int = 30,
+        overall_per_second: float = 29.0,
         private_interval: float = 1.1,
         group_interval: float = 3.1,
     ) -> None:
         self._max_retries = max_retries
-        self._overall = AsyncLimiter(overall_per_second, 1)
+        # One at a time, evenly spaced: a bucket of 30 would let a burst through that
+        # Telegram counts against the next second (and answers with 429s).
+        self._overall = AsyncLimiter(1, 1 / overall_per_second)
         self._pacer = ChatPacer(private_interval, group_interval)
 
     async def initialize(self) -> None:

@@ -13,7 +13,8 @@ Usage::
 
 Constructor: ``token``, ``bot_username``, ``bot_name``, ``callback_timeout`` (seconds within
 which a callback query can be answered, default 15), ``flood_control`` (off by default; when on,
-more than 1 message/s to one private chat, 20/min to one group or 30/s overall gets 429),
+more than 1 message/s to one private chat, 20/min to one group or ``flood_overall`` (30) a
+second in all gets 429),
 ``strict_html`` (refuse a bare ``&``, default on; see telegram_html.py), ``local_mode`` and
 ``files_dir`` (below), ``webhook_retry_delay`` (0.2 s), ``webhook_retry_max`` (1.0 s),
 ``webhook_timeout`` (10 s), ``host``, ``port``. The webhook settings are plain attributes too.
@@ -215,6 +216,7 @@ class TelegramServer:
         bot_name: str = "keepcut",
         callback_timeout: float = 15.0,
         flood_control: bool = False,
+        flood_overall: int = 30,
         strict_html: bool = True,
         local_mode: bool = False,
         files_dir: Path | None = None,
@@ -234,6 +236,7 @@ class TelegramServer:
         }
         self.callback_timeout = callback_timeout
         self.flood_control = flood_control
+        self.flood_overall = flood_overall
         self.strict_html = strict_html
         self.local_mode = local_mode
         self.files_dir = files_dir

@@ -26,7 +26,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 BATCH = 1000  # due schedules read at a time
-IN_FLIGHT = 30  # sends under way at once: enough to keep Telegram's 30 a second busy
+IN_FLIGHT = 10  # sends under way at once: 30 a second needs 3 at 100 ms a round trip
 SWEEP_DELAY = 0.2  # seconds after each minute starts
 
 
