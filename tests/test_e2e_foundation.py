@@ -139,3 +139,13 @@ async def test_blocked_send_marks_the_person_blocked_quietly(
     await server.wait_for(
         lambda: store.db.execute("SELECT blocked FROM users").fetchone() == (1,), 5
     )
+
+
+async def test_the_same_hint_is_not_repeated_at_once(server: TelegramServer, bot: object) -> None:
+    alice = server.user(1001, "Alice")
+    for text in ("hello?", "anyone?", "hello again"):
+        await alice.send(text)
+    assert (await alice.next_message()).text.startswith("I read LinkedIn exports")
+    await alice.expect_no_message(0.5)
+    await alice.send("/nonsense")
+    assert (await alice.next_message()).text == texts.UNKNOWN_COMMAND, "a different hint is given"

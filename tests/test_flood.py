@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from bot import texts
 from tests.conftest import RunningBot
 from tests.export_samples import current_connections, people
 from tests.telegram_server import TelegramServer
+from tests.user import BotMessage, TelegramUser
 
 
 @pytest.fixture
@@ -62,3 +64,45 @@ async def test_a_429_is_waited_out_and_the_answer_arrives(
     reply = await me.next_message(timeout=10)
     assert "/review" in reply.text
     assert reply.text != texts.SOMETHING_WENT_WRONG
+
+
+async def test_a_flood_from_one_person_slows_only_that_person(
+    strict_server: TelegramServer, tmp_path: Path
+) -> None:
+    running = RunningBot(strict_server, tmp_path / "k.db", real_pacing=True)
+    await running.start()
+    try:
+        flooder, other = strict_server.user(1001, "Flo"), strict_server.user(1002, "Otto")
+        await flooder.send_document(current_connections(people(3)), "Connections.csv")
+        status = await flooder.next_message(timeout=10)
+        await flooder.wait_for_edit(status, timeout=10)
+        await flooder.send("/review")
+        card = await flooder.next_message(timeout=10)
+        for _ in range(400):
+            await flooder.send("/help")  # each answer a new message, paced a second apart
+        started = time.monotonic()
+        await other.send("/start")
+        assert "keepcut" in (await other.next_message(timeout=10)).text
+        assert time.monotonic() - started < 3, "someone else's flood never holds me up"
+        started = time.monotonic()
+        press = await flooder.press(card, texts.BUTTON_KEEP)
+        await flooder.wait_for_answer(press, timeout=15)
+        assert time.monotonic() - started < 5, "a press goes before one's own queued messages"
+        assert press.text == texts.TOAST["keep"]
+        answered = [m async for m in _upto(flooder, 20) if "keepcut commands" in m.text]
+        # The one being answered when the flood came, then the ten the line holds.
+        assert 1 <= len(answered) <= 11, "a flood is answered in part, and then it is over"
+        await flooder.send("/stats")
+        assert "Your progress" in (await flooder.next_message(timeout=10)).text
+    finally:
+        await running.stop()
+
+
+async def _upto(user: TelegramUser, seconds: float) -> AsyncIterator[BotMessage]:
+    """Every message the bot sends this user within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            yield await user.next_message(timeout=left)
+        except AssertionError:
+            return
