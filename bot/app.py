@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import UTC, time, timedelta
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -39,9 +41,19 @@ from bot.ratelimit import ChatRateLimiter
 from bot.running_imports import RunningImports
 from bot.schedules.sweep import SWEEP_DELAY, seconds_to_next_minute, sweep_job
 from bot.updates import PerPersonUpdateProcessor
+from storage import backup, health
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 60
+# Daily, at an odd minute of a quiet hour: 03:17 UTC is night in Europe and Africa and
+# evening in the Americas, and away from :00 and :30, where reminders (whole minutes
+# people pick) and the machine's own cron jobs and backups bunch up.
+BACKUP_TIME = time(3, 17, tzinfo=UTC)
+BACKUP_MAX_AGE = timedelta(hours=24)
+# After a start, a missed backup waits a minute: the bot first gets going.
+CATCH_UP_BACKUP_DELAY = 60
 
 
 def build_application(
@@ -119,9 +131,11 @@ def register_handlers(app: KeepcutApp) -> None:
 
 
 async def post_init(app: Application) -> None:
-    """Once connected: publish the command menu, start the schedule sweep."""
+    """Once connected: publish the command menu, start the schedule sweep and upkeep jobs."""
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     start_sweeping(app)
+    start_heartbeat(app)
+    start_backups(app)
     log.info("keepcut started as @%s", app.bot.username)
 
 
@@ -142,6 +156,80 @@ def start_sweeping(app: Application) -> None:
         name="sweep",
         job_kwargs=options,
     )
+
+
+def start_heartbeat(app: Application) -> None:
+    """Note in the database now and every minute that the bot is alive (`keepcut health`)."""
+    assert app.job_queue is not None
+    # A beat that starts late is still a beat; beats missed while busy are one.
+    options = {"misfire_grace_time": None, "coalesce": True}
+    # The first one as soon as the job queue starts: a repeating job whose first run
+    # time passed before the scheduler started would wait a whole interval.
+    app.job_queue.run_once(heartbeat_job, when=0, name="first heartbeat", job_kwargs=options)
+    app.job_queue.run_repeating(
+        heartbeat_job,
+        interval=HEARTBEAT_SECONDS,
+        first=HEARTBEAT_SECONDS,
+        name="heartbeat",
+        job_kwargs=options,
+    )
+
+
+async def heartbeat_job(context: KeepcutContext) -> None:
+    """The JobQueue callback: one small write through the database thread."""
+    # Through the bot's own thread on purpose: a beat means the event loop and the
+    # database thread both still move.
+    await context.store.run(health.beat, context.clock.now())
+
+
+def start_backups(app: Application) -> None:
+    """Back up daily at BACKUP_TIME, and soon after start when the newest is over a day old."""
+    settings: Settings = app.bot_data["settings"]
+    if settings.backup_dir is None:
+        return
+    assert app.job_queue is not None
+    # A backup that starts late (the loop was busy at 03:17) is still wanted.
+    options = {"misfire_grace_time": None, "coalesce": True}
+    app.job_queue.run_daily(backup_job, BACKUP_TIME, name="daily backup", job_kwargs=options)
+    # A bot restarted every day before 03:17 would otherwise never take one.
+    newest = backup.newest_backup(settings.backup_dir)
+    clock: Clock = app.bot_data["clock"]
+    if newest is None or clock.now() - newest > BACKUP_MAX_AGE:
+        app.job_queue.run_once(
+            backup_job, when=CATCH_UP_BACKUP_DELAY, name="catch-up backup", job_kwargs=options
+        )
+
+
+async def backup_job(context: KeepcutContext) -> None:
+    """The JobQueue callback: take the backup; a failure is one line in the log."""
+    try:
+        result = await run_backup(context.app)
+    except backup.BackupError as exc:
+        # Expected failures (disk full, folder not writable): the bot goes on, and the
+        # next day's backup, or the next start's, tries again.
+        log.error("backup failed: %s", exc)
+        return
+    log.info("backup: %s, %d bytes in %.1f s", result.path, result.size, result.seconds)
+
+
+async def run_backup(app: KeepcutApp) -> backup.Backup:
+    """Copy the database into KEEPCUT_BACKUP_DIR and keep the newest KEEPCUT_BACKUP_KEEP."""
+    settings: Settings = app.bot_data["settings"]
+    store: Store = app.bot_data["store"]
+    clock: Clock = app.bot_data["clock"]
+    assert settings.backup_dir is not None
+    lock: asyncio.Lock = app.bot_data.setdefault("backup_lock", asyncio.Lock())
+    # One at a time (the daily one and a catch-up may meet). The copy runs on a thread
+    # of its own with its own connection: neither the event loop nor the database
+    # thread waits for it, and presses go on being committed while it copies.
+    async with lock:
+        return await asyncio.to_thread(
+            backup.take_backup,
+            store.path,
+            settings.backup_dir,
+            settings.backup_keep,
+            clock.now(),
+        )
 
 
 async def post_shutdown(app: Application) -> None:

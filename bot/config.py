@@ -228,6 +228,21 @@ def load_settings(
     )
 
 
+def load_db_path(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Path:
+    """KEEPCUT_DB alone, as load_settings reads it: `keepcut backup` and `health` need no token."""
+    merged: dict[str, str] = dict(read_env_file(env_file)) if env_file else {}
+    merged.update(os.environ if environ is None else environ)
+
+    def value(name: str) -> str:
+        """One variable, trimmed ("" when unset); only those listed in ENV_VARS."""
+        assert name in ENV_VARS, f"{name} is read but not listed in ENV_VARS"
+        return merged.get(name, "").strip()
+
+    return Path(value("KEEPCUT_DB") or "keepcut.db")
+
+
 class TokenFilter(logging.Filter):
     """Replace the bot token wherever it would appear in a log record."""
 

@@ -288,3 +288,17 @@ def add_schedule_bookkeeping(db: Database) -> None:
         CREATE INDEX deliveries_latest ON deliveries(user_id, kind, id);
         """,
     )
+
+
+@migrations()
+def add_heartbeat(db: Database) -> None:
+    """One row the running bot rewrites every minute, so `keepcut health` can tell it is alive."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE heartbeat (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            at TEXT NOT NULL
+        );
+        """,
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import config
 from bot.config import (
     ENV_VARS,
     LOCAL_DOWNLOAD_LIMIT,
@@ -19,6 +20,7 @@ from bot.config import (
     ConfigError,
     Settings,
     TokenFilter,
+    load_db_path,
     load_settings,
     read_env_file,
 )
@@ -41,10 +43,34 @@ def test_defaults_from_token_alone() -> None:
 
 
 def test_the_settings_read_exactly_the_listed_variables() -> None:
-    # Every name load_settings reads goes through its value() helper; the source says which.
-    source = inspect.getsource(load_settings)
-    read = set(re.findall(r'value\("([A-Z_]+)"\)', source))
+    # Every name keepcut reads goes through a value() helper in bot/config.py (load_settings
+    # for the bot, load_db_path for `keepcut backup` and `health`); the source says which.
+    read = set(re.findall(r'value\("([A-Z_]+)"\)', inspect.getsource(config)))
     assert read == set(ENV_VARS)
+    assert re.findall(r'value\("([A-Z_]+)"\)', inspect.getsource(load_db_path)) == ["KEEPCUT_DB"]
+
+
+def test_no_other_module_reads_the_environment() -> None:
+    # So the check above covers every variable read anywhere. bot/__init__.py only sets
+    # python-telegram-bot's own PTB_TIMEDELTA.
+    root = Path(config.__file__).resolve().parent.parent
+    readers = {
+        path.relative_to(root).as_posix()
+        for folder in ("bot", "storage")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"\bos\.environ\b|\bgetenv\(|\benviron\b", path.read_text(encoding="utf-8"))
+    }
+    assert readers == {"bot/config.py", "bot/__init__.py"}
+    assert 'os.environ.setdefault("PTB_TIMEDELTA"' in (root / "bot/__init__.py").read_text()
+
+
+def test_the_commands_beside_the_bot_need_only_the_database_path(tmp_path: Path) -> None:
+    assert load_db_path({}, env_file=None) == Path("keepcut.db")
+    assert load_db_path({"KEEPCUT_DB": " /data/k.db "}, env_file=None) == Path("/data/k.db")
+    env = tmp_path / ".env"
+    env.write_text("TELEGRAM_BOT_TOKEN=broken\nKEEPCUT_DB=from-file.db\n", encoding="utf-8")
+    assert load_db_path({}, env_file=env) == Path("from-file.db")
+    assert load_db_path({"KEEPCUT_DB": "env.db"}, env_file=env) == Path("env.db")
 
 
 @pytest.mark.parametrize(
