@@ -1,19 +1,26 @@
-"""Privacy in storage: /forget deletes every row and its bytes; one person's rows listed."""
+"""Privacy in storage and rendering: /forget deletes every row and its bytes, /mydata's ZIP."""
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
+from bot import callbacks, texts
+from bot.callbacks import ConfirmForget
+from bot.handlers.privacy import CONFIRM_FOR, Question, check_press
+from bot.render import mydata
 from bot.schedules.setup import add_starting_schedules
 from storage import cutlist, decisions, privacy, schedules, users
 from storage.export.records import Invitation
 from storage.merge import apply_import
-from storage.privacy import PERSON_TABLES, Holdings
+from storage.privacy import PERSON_TABLES, Holdings, TableRows
 from storage.store import Store
 from tests.records import export, person
 
@@ -157,3 +164,85 @@ def test_person_tables_hold_only_their_rows_with_every_column(db: Database) -> N
 def test_has_data_ignores_the_bare_row_and_derived_counts() -> None:
     assert not Holdings({"users": 1, "progress_counts": 2}).has_data
     assert Holdings({"users": 1, "schedules": 1}).has_data
+
+
+# --- the ZIP -------------------------------------------------------------------------------
+
+
+def read_zip(data: bytes) -> dict[str, bytes]:
+    """Every member of a ZIP by name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_zip_has_a_readme_and_one_csv_per_table(db: Database) -> None:
+    tables = privacy.person_tables(db, QUILL)
+    members = read_zip(mydata.my_data_zip(tables, NOW))
+    assert list(members) == ["README.txt"] + [f"{t}.csv" for t in PERSON_TABLES]
+    readme = members["README.txt"].decode("utf-8")
+    for table in tables:
+        assert f"{table.name}.csv ({texts.plural(len(table.rows), 'row')})" in readme
+    for table in tables:
+        data = members[f"{table.name}.csv"]
+        assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM"
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        assert rows[0] == table.columns
+        assert len(rows) == len(table.rows) + 1
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1 555", "'+1 555"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("Ada", "Ada"),
+        (-1, "-1"),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_cells_that_a_spreadsheet_would_run_are_neutralised(value: object, cell: str) -> None:
+    table = TableRows("users", ["x"], [(value,)])
+    rows = list(csv.reader(io.StringIO(mydata.table_csv(table).decode("utf-8-sig"))))
+    assert rows[1] == [cell]
+
+
+# --- the confirmation ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "message_id", "after", "verdict"),
+    [
+        (Question(7, NOW), 7, timedelta(0), "valid"),
+        (Question(7, NOW), 7, CONFIRM_FOR, "valid"),
+        (Question(7, NOW), 7, CONFIRM_FOR + timedelta(seconds=1), "expired"),
+        (Question(7, NOW), 6, timedelta(0), "stale"),  # an older question
+        (None, 7, timedelta(0), "stale"),  # never asked, or asked before a restart
+    ],
+)
+def test_a_press_counts_only_on_the_latest_question_for_ten_minutes(
+    question: Question | None, message_id: int, after: timedelta, verdict: str
+) -> None:
+    assert check_press(question, message_id, NOW + after) == verdict
+
+
+@pytest.mark.parametrize(("data", "delete"), [("fg:y", True), ("fg:n", False)])
+def test_forget_buttons_round_trip(data: str, delete: bool) -> None:
+    assert callbacks.encode(ConfirmForget(delete)) == data
+    assert callbacks.parse(data) == ConfirmForget(delete)
+
+
+@pytest.mark.parametrize("data", ["fg:", "fg:yy", "fg:x", "fg:y:1001", "fg:Y", "fg"])
+def test_forged_forget_data_is_refused(data: str) -> None:
+    assert callbacks.parse(data) is None
+
+
+def test_held_words_name_only_what_there_is() -> None:
+    held = Holdings({"users": 1, "imports": 2, "connections": 412, "decisions": 1})
+    assert texts.held_words(held) == (
+        "412 connections from 2 uploads, 1 decision, and your Telegram id, first name and settings"
+    )
+    assert texts.held_words(Holdings({"users": 1})) == "your Telegram id, first name and settings"
