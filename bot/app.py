@@ -31,6 +31,7 @@ from bot.handlers import (
     buttons,
     cutlist,
     hints,
+    privacy,
     review,
     schedule_settings,
     start,
@@ -116,6 +117,8 @@ def register_handlers(app: KeepcutApp) -> None:
     app.add_handler(CommandHandler("summary", schedule_settings.summary_command))
     app.add_handler(CommandHandler("nudge", schedule_settings.nudge_command))
     app.add_handler(CommandHandler("timezone", schedule_settings.timezone_command))
+    app.add_handler(CommandHandler("mydata", privacy.mydata_command))
+    app.add_handler(CommandHandler("forget", privacy.forget_command))
     app.add_handler(CallbackQueryHandler(buttons.button))
 
     # Uploads and everything else a person might send; commands first, so these

@@ -10,11 +10,13 @@
     sk:<id>          StillKeep: in the yearly re-check, keep connection <id> as before
     rc               StartRecheck: start or continue re-checking the people kept before
     tz:<zone>        PickZone: set the time zone <zone> (an IANA name, or UTC+05:30)
+    fg:<y|n>         ConfirmForget: answer /forget's question (y = delete everything, n = cancel)
 
 Decide, Undo, Reason, View and StillKeep are storage.cards' commands, which a press hands to
 storage.cards.press as they are. Ids are the connections table's integer keys; every
 query checks them against the presser's own user id, so copied or forged data reaches
-nobody else's rows.
+nobody else's rows. ConfirmForget carries no id at all: it only ever acts on the
+presser, and only while their own /forget question is waiting (bot/handlers/privacy.py).
 All data is ASCII and at most 64 bytes, Telegram's limit.
 """
 
@@ -47,6 +49,7 @@ _PATTERN = re.compile(
     r"|sk:(?P<sk_id>\d{1,18})"
     r"|(?P<rc>rc)"
     r"|tz:(?P<tz>[A-Za-z0-9_+:/-]{1,60})"
+    r"|fg:(?P<fg>[yn])"
     r")\Z",
     re.ASCII,  # \d must not accept other scripts' digits
 )
@@ -83,6 +86,13 @@ class PickZone:
     zone: str
 
 
+@dataclass(frozen=True, slots=True)
+class ConfirmForget:
+    """Answer /forget's question: delete everything held about the presser, or not."""
+
+    delete: bool
+
+
 Action = (
     Decide
     | Undo
@@ -94,6 +104,7 @@ Action = (
     | ShowCutList
     | StartRecheck
     | PickZone
+    | ConfirmForget
 )
 
 
@@ -120,6 +131,8 @@ def encode(action: Action) -> str:
             return "rc"
         case PickZone(zone):
             return f"tz:{zone}"
+        case ConfirmForget(delete):
+            return f"fg:{'y' if delete else 'n'}"
         case _:
             assert_never(action)
 
@@ -156,4 +169,6 @@ def parse(data: str | None) -> Action | None:
         return StartRecheck()
     if g["tz"]:
         return PickZone(g["tz"])
+    if g["fg"]:
+        return ConfirmForget(g["fg"] == "y")
     return ShowCutList()

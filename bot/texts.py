@@ -9,6 +9,7 @@ from bot.forecast import Projection
 from bot.schedules.news import SummaryNews, YearlyNews
 from storage.export import ExportProblem
 from storage.merge import ImportSummary
+from storage.privacy import Holdings
 from storage.records import Connection, Progress
 
 # The command menu: (command, description) in the order people see it.
@@ -25,6 +26,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("summary", "Progress summaries: /summary weekly, monthly or off"),
     ("nudge", "A daily card at a time you choose: /nudge 12:30"),
     ("timezone", "Your time zone for reminders: /timezone Berlin"),
+    ("mydata", "A copy of everything keepcut holds about you"),
+    ("forget", "Delete everything keepcut holds about you"),
     ("help", "All commands and how to get your export"),
 ]
 
@@ -795,3 +798,173 @@ def summary_text(news: SummaryNews) -> str:
         else:
             lines.append("No answers in the last two weeks, so no finish date yet.")
     return "\n".join(lines)
+
+
+# --- privacy: /forget and /mydata ---------------------------------------------------------
+
+FORGET_MINUTES = 10
+BUTTON_FORGET_DELETE = "🗑 Delete everything"
+BUTTON_FORGET_CANCEL = "Cancel"
+
+
+def held_words(held: Holdings) -> str:
+    """What keepcut holds about someone, in words: '412 connections from 2 uploads, …'."""
+    parts = []
+    if held.connections:
+        uploads = f" from {plural(held.uploads, 'upload')}" if held.uploads else ""
+        parts.append(plural(held.connections, "connection") + uploads)
+    elif held.uploads:
+        parts.append(plural(held.uploads, "upload"))
+    if held.decisions:
+        parts.append(plural(held.decisions, "decision"))
+    if held.invitations:
+        parts.append(plural(held.invitations, "pending invitation"))
+    if held.schedules:
+        parts.append(f"{plural(held.schedules, 'schedule')} for reminders and summaries")
+    if held.deliveries:
+        parts.append(f"the record of {plural(held.deliveries, 'scheduled message')} sent")
+    parts.append("your Telegram id, first name and settings")
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    # The serial comma: the last part has an "and" of its own.
+    return ", ".join(parts[:-1]) + ", and " + parts[-1]
+
+
+def forget_question(held: Holdings) -> str:
+    """/forget: what would be deleted, asked before anything is."""
+    if not held.has_data:
+        return (
+            "🗑 <b>Delete what keepcut holds about you?</b>\n\n"
+            "I hold no LinkedIn data of yours: no export, no connections, no decisions. "
+            "All I have is your Telegram id, first name and settings.\n\n"
+            f"This question is open for {FORGET_MINUTES} minutes."
+        )
+    return (
+        "🗑 <b>Delete everything keepcut holds about you?</b>\n\n"
+        f"That is {held_words(held)}.\n\n"
+        "It can't be undone: to use keepcut again you would send your export and review "
+        "from the start. Want a copy first? Send /mydata before you answer.\n\n"
+        f"This question is open for {FORGET_MINUTES} minutes."
+    )
+
+
+def forget_done(held: Holdings, backup_days: int | None) -> str:
+    """After Delete: what was deleted, and what keepcut cannot reach."""
+    lines = [
+        f"✅ <b>Deleted:</b> {held_words(held)}. keepcut now holds nothing about you.",
+    ]
+    if backup_days is not None:
+        lines.append(
+            "This bot's operator keeps daily backups of its database: those made before now "
+            f"still hold your data until they age out, after {plural(backup_days, 'day')}."
+        )
+    lines.append(
+        "The messages in this chat are kept by Telegram, not by me: delete the chat to remove "
+        "them. If you write to me again, I start afresh."
+    )
+    return "\n\n".join(lines)
+
+
+FORGET_DONE_SHORT = "Deleted"
+FORGET_CANCELLED = "👍 Cancelled. Nothing was deleted."
+FORGET_CANCELLED_SHORT = "Cancelled"
+FORGET_EXPIRED = (
+    f"⏱ This question has expired (it was open for {FORGET_MINUTES} minutes), so nothing was "
+    "deleted. Send /forget again if you still want everything deleted."
+)
+FORGET_EXPIRED_SHORT = "Expired: nothing was deleted"
+FORGET_STALE_DELETE = "This button is no longer valid. To delete everything, send /forget."
+FORGET_STALE_CANCEL = "This button is no longer valid; nothing is waiting to be deleted."
+FORGET_WAIT_FOR_IMPORT = (
+    "Your export is still being read. Press Delete again once I've answered with what it held."
+)
+
+
+def mydata_caption(held: Holdings, today: date) -> str:
+    """The caption of the /mydata ZIP."""
+    return (
+        f"📦 Everything keepcut holds about you on {day_month_year(today)}: "
+        f"{held_words(held)}. One spreadsheet file (CSV) per table; README.txt says what "
+        "each holds. /forget deletes it all."
+    )
+
+
+def mydata_nothing(user_id: int, first_name: str, target: int, zone: str) -> str:
+    """/mydata from someone who has sent nothing yet: what little there is, in the chat."""
+    name = f" and first name ({escape(first_name)})" if first_name else ""
+    return (
+        "I hold no LinkedIn data of yours: no export, no connections, no decisions, so there "
+        f"is no file to send. All I have is your Telegram id ({user_id}){name}, with your "
+        f"settings (target {target:,}, time zone {escape(zone)}).\n\n"
+        "Send me your LinkedIn export to begin, or /forget to delete even that."
+    )
+
+
+MYDATA_README = """\
+Everything keepcut held about you on {day}, one CSV file per database table.
+
+The files are UTF-8 (with a byte-order mark, so spreadsheets show accents right). Times
+are UTC in ISO 8601; *_utc columns count seconds since 1 January 1970 UTC. A cell that
+began with = + - @, a tab or a carriage return was given a leading apostrophe (') so a
+spreadsheet shows it as text instead of running it as a formula. An empty file has only
+its header row.
+
+/forget in the chat deletes all of it.
+"""
+
+MYDATA_FILES: dict[str, str] = {
+    "users": (
+        "You as keepcut knows you: your Telegram user id and chat id, your first name as "
+        "Telegram shows it, time zone (and whether you chose it or were asked), target "
+        "network size, card order, how many cut-list links a day, other settings (JSON), "
+        "the message id of your review card, the counter that numbers your decisions for "
+        "Undo, when you first and last wrote, whether you had blocked the bot, and whether "
+        "you were reviewing or re-checking earlier keeps (and since when)."
+    ),
+    "imports": (
+        "One row per export you sent: when, the file's name, ZIP or CSV, and the counts "
+        "from the reply (rows read, new, gone, gone that were on your cut list, returned, "
+        "undecided, rows skipped or without a date) and whether it had message and "
+        "endorsement files. The file itself is never stored."
+    ),
+    "connections": (
+        "Each person in your exports: name, company, position, profile URL and connected-on "
+        "date as the export gave them; key (how keepcut recognises them in a later export) "
+        "and search_name (the name folded for /find); connected_sort (the date for "
+        "ordering); messages sent and received and the last one's date, endorsements and "
+        "recommendations each way, who invited whom; interactions (their sum, for the card "
+        "order); the exports that first and last had them (ids in imports.csv); gone, when "
+        "they left your network; state, your decision copied from decisions.csv. E-mail "
+        "addresses and message contents are never stored."
+    ),
+    "decisions": (
+        "Your answer on each connection (connection_id is the id in connections.csv): keep, "
+        "cut or skip; the reason you tagged (1 fell short when asked for help, 2 don't "
+        "really know each other, 3 they spam me, 4 spring cleaning, 5 staying under the 500 "
+        "threshold); when; its number (seq, for Undo); when you marked them removed on "
+        "LinkedIn; when their link was handed out in the cut list; when you last confirmed "
+        "a keep in the yearly re-check."
+    ),
+    "decision_undo": (
+        "For a decision you changed (keep to cut, or back), the one it replaced, so Undo "
+        "can bring it back."
+    ),
+    "pending_invitations": (
+        "Invitations you sent that were still pending in your latest full export: the "
+        "name, profile URL and date sent. Each newer full export replaces them."
+    ),
+    "progress_counts": (
+        "Running totals behind the progress line: how many connections are undecided, "
+        "kept, cut, skipped, gone and removed."
+    ),
+    "schedules": (
+        "Your yearly reminder, progress summaries and daily card: kind, settings (spec, "
+        "JSON), when it is next due (next_due_utc) and whether it is on."
+    ),
+    "deliveries": (
+        "One row per scheduled message: kind, period (which year, week or day it was for), "
+        "sent_at (when it was taken up for sending), status (claimed, sent or skipped), "
+        "due_utc (when it was due), fingerprint (of its figures, so the same summary is not "
+        "sent twice) and finished_at."
+    ),
+}

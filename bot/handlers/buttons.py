@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot import callbacks, texts
 from bot.callbacks import (
+    ConfirmForget,
     Decide,
     PickZone,
     Reason,
@@ -21,7 +22,7 @@ from bot.callbacks import (
     View,
 )
 from bot.context import KeepcutContext
-from bot.handlers import cutlist, review, schedule_settings
+from bot.handlers import cutlist, privacy, review, schedule_settings
 from bot.telegram_io import answer_quietly
 
 log = logging.getLogger(__name__)
@@ -52,5 +53,7 @@ async def button(update: Update, context: KeepcutContext) -> None:
             await review.send_new_card(context, mode="recheck")
         case PickZone(zone):
             await schedule_settings.zone_button(update, context, zone)
+        case ConfirmForget():
+            await privacy.forget_button(update, context, action)
         case _:
             assert_never(action)
