@@ -107,6 +107,19 @@ class Store:
         call = functools.partial(fn, self.db, *args, **kwargs)
         return await loop.run_in_executor(self._executor, call)
 
+    def call(
+        self,
+        fn: Callable[Concatenate[Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `fn(db, ...)` on the database thread and wait for it, from synchronous code.
+
+        For tests and tools beside a running bot: the connection is the thread's alone,
+        and using it from another thread would interleave with the bot's queries.
+        """
+        return self._executor.submit(functools.partial(fn, self.db, *args, **kwargs)).result()
+
     def close(self) -> None:
         """Finish queued work, checkpoint, and close the connection."""
         self._stop.set()

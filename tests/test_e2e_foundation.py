@@ -67,7 +67,9 @@ async def test_user_outside_allow_list_is_refused(
     await alice.send("/start")
     assert "keepcut" in (await alice.next_message()).text
     store = running.app.bot_data["store"]  # type: ignore[union-attr]
-    assert [r["user_id"] for r in store.db.query("SELECT user_id FROM users")] == [1001]
+    assert store.call(
+        lambda db: [r["user_id"] for r in db.query("SELECT user_id FROM users")]
+    ) == [1001]
 
 
 async def test_plain_text_gets_a_hint(server: TelegramServer, bot: object) -> None:
@@ -105,8 +107,10 @@ async def test_restart_keeps_users_and_runs_no_migration_twice(
     await running.stop()
     app = await running.start()
     store = app.bot_data["store"]
-    assert store.db["users"].count == 1
-    names = [r["name"] for r in store.db.query("SELECT name FROM _sqlite_migrations")]
+    assert store.call(lambda db: db["users"].count) == 1
+    names = store.call(
+        lambda db: [r["name"] for r in db.query("SELECT name FROM _sqlite_migrations")]
+    )
     assert len(names) == len(set(names))
     await alice.send("/help")
     assert "/cutlist" in (await alice.next_message()).text
@@ -121,11 +125,13 @@ async def test_blocking_and_unblocking_is_recorded(
     store = bot.bot_data["store"]
     alice.block()
     await server.wait_for(
-        lambda: store.db.execute("SELECT blocked FROM users").fetchone()[0] == 1, 5
+        lambda: store.call(lambda db: db.execute("SELECT blocked FROM users").fetchone()) == (1,),
+        5,
     )
     alice.unblock()
     await server.wait_for(
-        lambda: store.db.execute("SELECT blocked FROM users").fetchone()[0] == 0, 5
+        lambda: store.call(lambda db: db.execute("SELECT blocked FROM users").fetchone()) == (0,),
+        5,
     )
 
 
@@ -137,7 +143,8 @@ async def test_blocked_send_marks_the_person_blocked_quietly(
     await alice.send("/help")
     store = bot.bot_data["store"]
     await server.wait_for(
-        lambda: store.db.execute("SELECT blocked FROM users").fetchone() == (1,), 5
+        lambda: store.call(lambda db: db.execute("SELECT blocked FROM users").fetchone()) == (1,),
+        5,
     )
 
 

@@ -55,10 +55,10 @@ async def test_reupload_reports_new_and_gone_and_keeps_decisions(
     first = people(10)
     await upload(me, current_connections(first), "Connections.csv", "text/csv")
     store = bot.bot_data["store"]
-    kept = search.find(store.db, ME, first[0].first)[0]
-    cut = search.find(store.db, ME, first[1].first)[0]
-    decisions.decide(store.db, ME, kept.id, "keep")
-    decisions.decide(store.db, ME, cut.id, "cut")
+    kept = store.call(search.find, ME, first[0].first)[0]
+    cut = store.call(search.find, ME, first[1].first)[0]
+    store.call(decisions.decide, ME, kept.id, "keep")
+    store.call(decisions.decide, ME, cut.id, "cut")
     # A year later: person 1 (cut) and person 2 are gone; two new people arrived.
     second = [first[0], *first[3:], Person("New", "One", "new-1"), Person("New", "Two", "new-2")]
     reply = await upload(
@@ -68,7 +68,7 @@ async def test_reupload_reports_new_and_gone_and_keeps_decisions(
     assert "New since your last upload: 2" in reply.text
     assert "Gone since then: 2 (1 of them on your cut list" in reply.text
     assert "Still undecided: 9" in reply.text
-    assert queue.get_connection(store.db, ME, kept.id).state == "keep"  # type: ignore[union-attr]
+    assert store.call(queue.get_connection, ME, kept.id).state == "keep"  # type: ignore[union-attr]
     assert [b.text for b in reply.buttons()] == [texts.BUTTON_CONTINUE_REVIEW]
 
 

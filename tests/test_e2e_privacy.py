@@ -101,7 +101,7 @@ async def test_delete_removes_everything_of_that_person_and_says_what(
     await ada_with_decisions(ada)
     await bob_with_a_network(bob)
     store = store_of(bot)
-    bobs = privacy.person_tables(store.db, BOB)
+    bobs = store.call(privacy.person_tables, BOB)
     question = await ask(ada)
     press = await ada.press(question, texts.BUTTON_FORGET_DELETE)
     assert (await ada.wait_for_answer(press)).text == texts.FORGET_DONE_SHORT
@@ -113,8 +113,8 @@ async def test_delete_removes_everything_of_that_person_and_says_what(
     )
     assert "delete the chat" in question.text and "backups" not in question.text
     assert question.buttons() == []
-    assert privacy.holdings(store.db, ADA).rows == 0, "not even a users row"
-    assert privacy.person_tables(store.db, BOB) == bobs
+    assert store.call(privacy.holdings, ADA).rows == 0, "not even a users row"
+    assert store.call(privacy.person_tables, BOB) == bobs
     assert ADA not in bot.user_data, "nothing of hers in the bot's memory either"
     data = on_disk(store.path)
     assert b"bob-000" in data

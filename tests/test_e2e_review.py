@@ -105,16 +105,18 @@ async def test_double_press_and_stale_press_change_nothing_wrongly(
     await alice.wait_for_answer(p2)
     card = await alice.wait_for_edit(card)
     store = bot.bot_data["store"]
-    assert store.db.execute("SELECT count(*) FROM decisions").fetchone()[0] == 1
+    assert store.call(lambda db: db.execute("SELECT count(*) FROM decisions").fetchone()) == (1,)
     second = name_on(card)
     assert second != first
     # A press on the older version of the card acts on that card's person (cut the first).
     press = await alice.press_data(card, cut_first)
     await alice.wait_for_answer(press)
-    rows = store.db.execute(
-        "SELECT c.first_name, d.decision FROM decisions d JOIN connections c "
-        "ON c.id = d.connection_id"
-    ).fetchall()
+    rows = store.call(
+        lambda db: db.execute(
+            "SELECT c.first_name, d.decision FROM decisions d JOIN connections c "
+            "ON c.id = d.connection_id"
+        ).fetchall()
+    )
     assert rows == [(first.split()[0], "cut")]
     card = await alice.wait_for_edit(card)
     assert name_on(card) == second, "the current card is shown again"
@@ -136,10 +138,11 @@ async def test_forged_data_from_another_person_reaches_nothing(
     for data in ("x:1", "v:1", "r:1:1", "u:1:1", "d:1:c", "evil", "d:99999:k"):
         press = await bob.press_data(bob_card, data)
         await bob.wait_for_answer(press)
-    assert (
-        store.db.execute("SELECT count(*) FROM decisions WHERE user_id = ?", [ALICE]).fetchone()[0]
-        == 0
-    )
+    assert store.call(
+        lambda db: db.execute(
+            "SELECT count(*) FROM decisions WHERE user_id = ?", [ALICE]
+        ).fetchone()
+    ) == (0,)
     for message in bob.messages:
         assert "Secret" not in message.text and "Alicefriend" not in message.text
         for version in message.history:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from bot import texts
 from tests.conftest import RunningBot
@@ -33,12 +34,16 @@ async def test_cut_list_burst_arrives_whole_under_flood_control(
         status = await me.next_message(timeout=10)
         await me.wait_for_edit(status, timeout=10)
         store = app.bot_data["store"]
-        for (cid,) in store.db.execute("SELECT id FROM connections").fetchall():
-            store.db.execute(
-                "INSERT INTO decisions (connection_id, user_id, decision, decided_at, seq) "
-                "VALUES (?, 1001, 'cut', '2026-01-01T00:00:00+00:00', ?)",
-                [cid, cid],
-            )
+
+        def cut_everyone(db: Database) -> None:
+            for (cid,) in db.execute("SELECT id FROM connections").fetchall():
+                db.execute(
+                    "INSERT INTO decisions (connection_id, user_id, decision, decided_at, seq) "
+                    "VALUES (?, 1001, 'cut', '2026-01-01T00:00:00+00:00', ?)",
+                    [cid, cid],
+                )
+
+        store.call(cut_everyone)
         await me.send("/cutlist")
         intro = await me.next_message(timeout=10)
         assert "25 people" in intro.text

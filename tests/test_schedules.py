@@ -43,12 +43,10 @@ def store_of(app: KeepcutApp) -> Store:
 
 def deliveries(app: KeepcutApp, user_id: int) -> list[tuple[str, str]]:
     """(period, status) of every delivery row of this person, oldest first."""
-    rows = (
-        store_of(app)
-        .db.execute(
+    rows = store_of(app).call(
+        lambda db: db.execute(
             "SELECT period, status FROM deliveries WHERE user_id = ? ORDER BY id", [user_id]
-        )
-        .fetchall()
+        ).fetchall()
     )
     return [(period, status) for period, status in rows]
 
