@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.context import KeepcutApp, KeepcutContext
 from bot.errors import on_error
 from bot.gate import gate
+from bot.incoming import TolerantUpdatesRequest
 from bot.handlers import (
     buttons,
     cutlist,
@@ -68,6 +69,8 @@ def build_application(
         .base_file_url(settings.base_file_url)
         # A self-hosted Bot API server in --local mode hands out files as paths on disk.
         .local_mode(settings.local_mode)
+        # An update this library version cannot read is skipped, not fatal to polling.
+        .get_updates_request(TolerantUpdatesRequest())
         .context_types(ContextTypes(context=KeepcutContext))
         .job_queue(JobQueue[KeepcutContext]())
         .defaults(

@@ -156,3 +156,19 @@ async def test_the_same_hint_is_not_repeated_at_once(server: TelegramServer, bot
     await alice.expect_no_message(0.5)
     await alice.send("/nonsense")
     assert (await alice.next_message()).text == texts.UNKNOWN_COMMAND, "a different hint is given"
+
+
+async def test_an_update_the_library_cannot_read_is_skipped_and_logged_by_id(
+    server: TelegramServer, bot: KeepcutApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An outdated self-hosted server can send a poll without fields the library requires.
+    bad = server.add_update({"poll": {"id": "77", "question": "Secret Carol Quux?"}})
+    alice = server.user(1001, "Alice")
+    with caplog.at_level(logging.DEBUG):
+        await alice.send("/start")
+        assert "keepcut" in (await alice.next_message(timeout=10)).text
+    assert f"skipped update {bad}" in caplog.text
+    assert "Carol Quux" not in "".join(
+        r.getMessage() for r in caplog.records if r.levelno >= logging.INFO
+    ), "nothing of the update's contents at INFO or above"
+    await server.wait_for(lambda: not server.updates, timeout=5)
