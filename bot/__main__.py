@@ -6,6 +6,7 @@ whether the bot is alive; both need only KEEPCUT_DB.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import sys
@@ -20,10 +21,8 @@ from storage import health
 from storage.backup import BackupError, backup_to
 
 if TYPE_CHECKING:
-    from telegram.ext import Application
 
     from bot.clock import Clock
-    from bot.config import Settings
 
 log = logging.getLogger("keepcut")
 
@@ -33,22 +32,6 @@ EXIT_CONFIG = 2  # a setting is missing or malformed
 EXIT_TOKEN_REJECTED = 3  # Telegram refused the token
 
 USAGE = "usage: keepcut [backup PATH | health]"
-
-
-def run_webhook(app: Application, settings: Settings) -> None:
-    """Serve Telegram's webhook calls on the configured address (behind an HTTPS proxy)."""
-    from telegram import Update
-
-    assert settings.webhook_url
-    app.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-        webhook_url=settings.webhook_url,
-        # Telegram sends it back in a header; a request without it gets 403.
-        secret_token=settings.secret_token,
-        allowed_updates=Update.ALL_TYPES,
-    )
 
 
 def main(clock: Clock | None = None, **overrides: Any) -> None:
@@ -111,6 +94,7 @@ def run_bot(clock: Clock | None = None, **overrides: Any) -> None:
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
+    from bot import webhook
     from bot.app import build_application
     from storage.store import Store
 
@@ -132,7 +116,7 @@ def run_bot(clock: Clock | None = None, **overrides: Any) -> None:
     host = urlsplit(settings.base_url).netloc
     try:
         if settings.webhook_url:
-            run_webhook(app, settings)
+            asyncio.run(webhook.serve(app, settings))
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:

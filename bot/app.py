@@ -27,7 +27,6 @@ from bot.config import Settings
 from bot.context import KeepcutApp, KeepcutContext
 from bot.errors import on_error
 from bot.gate import gate
-from bot.incoming import TolerantUpdatesRequest
 from bot.handlers import (
     buttons,
     cutlist,
@@ -39,6 +38,7 @@ from bot.handlers import (
     stats,
     upload,
 )
+from bot.incoming import TolerantUpdatesRequest
 from bot.ratelimit import ChatRateLimiter
 from bot.running_imports import RunningImports
 from bot.schedules.sweep import SWEEP_DELAY, seconds_to_next_minute, sweep_job
