@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from html import escape
 
 from bot.forecast import Projection
+from bot.running_imports import PER_HOUR
 from bot.schedules.news import SummaryNews, YearlyNews
 from storage.export import ExportProblem
 from storage.merge import ImportSummary
@@ -407,6 +408,14 @@ def too_big(limit: int) -> str:
         f"That file is over {size}, the most this bot can download from Telegram. Unzip your "
         "export and send just <code>Connections.csv</code> from it: it is small and has "
         "everything I need."
+    )
+
+
+def too_many_imports(again: datetime) -> str:
+    """An upload over the hourly limit of imports."""
+    return (
+        f"You've sent {PER_HOUR} exports in the last hour, the most I read in an hour. "
+        f"Send this one again after {again:%H:%M}; nothing you had stored has changed."
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from bot import texts
 from bot.context import KeepcutApp
 from tests.conftest import RunningBot
+from tests.export_samples import current_connections, people
 from tests.telegram_server import TelegramServer
 
 
@@ -70,6 +71,31 @@ async def test_user_outside_allow_list_is_refused(
     assert store.call(
         lambda db: [r["user_id"] for r in db.query("SELECT user_id FROM users")]
     ) == [1001]
+
+
+async def test_the_allow_list_applies_to_files_buttons_and_everything(
+    server: TelegramServer, running: RunningBot
+) -> None:
+    await running.start(allowed_users=frozenset({1001}))
+    alice, stranger = server.user(1001, "Alice"), server.user(6666, "Mallory")
+    await alice.send_document(current_connections(people(3)), "Connections.csv")
+    status = await alice.next_message(timeout=10)
+    await alice.wait_for_edit(status, timeout=10)
+    await alice.send("/review")
+    card = await alice.next_message()
+    await stranger.send_document(current_connections(people(5)), "Connections.csv")
+    refused = await stranger.next_message()
+    assert refused.text == texts.NOT_ALLOWED
+    keep = card.button(texts.BUTTON_KEEP).callback_data
+    assert keep is not None
+    press = await stranger.press_data(refused, keep)  # Alice's button data, copied
+    assert (await stranger.wait_for_answer(press)).text == texts.NOT_ALLOWED_SHORT
+    await stranger.send("/stats")
+    assert (await stranger.next_message()).text == texts.NOT_ALLOWED
+    store = running.app.bot_data["store"]  # type: ignore[union-attr]
+    assert store.call(lambda db: db.execute("SELECT count(*) FROM decisions").fetchone()) == (0,)
+    assert store.call(lambda db: db.execute("SELECT count(*) FROM imports").fetchone()) == (1,)
+    assert not server.calls("getFile")[1:], "the stranger's file was never even downloaded"
 
 
 async def test_plain_text_gets_a_hint(server: TelegramServer, bot: object) -> None:

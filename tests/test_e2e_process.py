@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+from bot import texts
+from tests.export_samples import Person, current_connections, people
 from tests.telegram_server import TelegramServer
 
 
@@ -67,3 +69,71 @@ async def test_a_token_telegram_rejects_exits_3_in_one_line(
     assert "Traceback" not in log
     (line,) = [x for x in log.splitlines() if x.startswith("keepcut:")]
     assert "rejected TELEGRAM_BOT_TOKEN" in line
+
+
+SECRET_PEOPLE = [
+    Person("Secretina", "Quuxley", "secretina-quuxley", company="Zorbotron Ltd", position="Spy"),
+    Person("Hushwald", "Veilborne", "hushwald", company="Quietcorp", position="Whisperer"),
+    *people(4),
+]
+
+
+async def full_session(server: TelegramServer) -> None:
+    """What a person does in a first session: upload, review, lists, settings, mydata."""
+    ada = server.user(1001, "Ada")
+    await ada.send_document(current_connections(SECRET_PEOPLE), "Connections.csv")
+    status = await ada.next_message(timeout=20)
+    reply = await ada.wait_for_edit(status, timeout=20)
+    await ada.press(reply, texts.BUTTON_START_REVIEW)
+    card = await ada.next_message(timeout=10)
+    for label in (texts.BUTTON_CUT, texts.BUTTON_KEEP, texts.BUTTON_CUT):
+        await ada.press(card, label)
+        card = await ada.wait_for_edit(card, timeout=10)
+    for command in ("/find secretina", "/stats", "/remind", "/mydata", "/cutlist"):
+        await ada.send(command)
+        await ada.next_message(timeout=20)
+    await ada.send("/forget")
+    await server.wait_for(lambda: any("Delete" in m.text for m in ada.messages), timeout=20)
+
+
+async def run_session(server: TelegramServer, folder: Path, level: str) -> str:
+    """The real program through a full session at this log level; returns its log."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=server.token,
+        TELEGRAM_BASE_URL=server.base_url,
+        TELEGRAM_BASE_FILE_URL=server.base_file_url,
+        KEEPCUT_LOG_LEVEL=level,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=folder, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await full_session(server)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    return stderr.decode()
+
+
+async def test_the_token_never_reaches_the_log_even_at_debug(
+    server: TelegramServer, tmp_path: Path
+) -> None:
+    log = await run_session(server, tmp_path, "DEBUG")
+    assert "getUpdates" in log or "DEBUG" in log, "the log was written at DEBUG"
+    assert server.token not in log
+    assert server.token.split(":", 1)[1] not in log, "not even the secret part of it"
+
+
+async def test_no_export_content_in_the_log_at_info(
+    server: TelegramServer, tmp_path: Path
+) -> None:
+    log = await run_session(server, tmp_path, "INFO")
+    assert "imported 6 connections" in log, "the log says what happened"
+    for secret in ("Secretina", "Quuxley", "Zorbotron", "Hushwald", "Quietcorp", "secretina-q"):
+        assert secret not in log, secret
+    assert "Traceback" not in log

@@ -21,6 +21,16 @@ def test_database_file_is_private_and_in_wal_mode(fresh_store: Store) -> None:
     assert fresh_store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
 
 
+def test_the_wal_and_shm_companions_are_private_too(tmp_path: Path) -> None:
+    store = Store(tmp_path / "k.db")
+    users.touch_user(store.db, 1, 1, "Ada")  # a write, so both companions exist
+    for suffix in ("-wal", "-shm"):
+        companion = tmp_path / f"k.db{suffix}"
+        assert companion.exists(), suffix
+        assert stat.S_IMODE(companion.stat().st_mode) == 0o600, suffix
+    store.close()
+
+
 def test_schema_version_is_recorded(fresh_store: Store) -> None:
     assert fresh_store.applied_migrations == [m.name for m in migrations._migrations]
     assert fresh_store.applied_migrations, "at least one migration"

@@ -126,7 +126,7 @@ async def _delete_everything(context: KeepcutContext) -> privacy.Holdings | None
     user = context.person
     # Holding the import slot: no upload of theirs can be merged while, or after, the
     # rows go (with one under way, the person is asked to press again once it is in).
-    if not context.imports.try_begin(user.user_id):
+    if not context.imports.try_hold(user.user_id):
         return None
     try:
         held = await context.store.run(privacy.forget, user.user_id)

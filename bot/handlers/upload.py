@@ -32,7 +32,11 @@ async def document(update: Update, context: KeepcutContext) -> None:
     if message.document.file_size and message.document.file_size > limit:
         await message.reply_text(texts.too_big(limit))
         return
-    if not context.imports.try_begin(user.user_id):
+    now = context.clock.now()
+    if (again := context.imports.next_allowed(user.user_id, now)) is not None:
+        await message.reply_text(texts.too_many_imports(again.astimezone(user.zone)))
+        return
+    if not context.imports.try_begin(user.user_id, now):
         await message.reply_text(texts.STILL_IMPORTING)
         return
     try:
