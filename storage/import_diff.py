@@ -87,9 +87,12 @@ class Changes:
     """The writes one import needs, worked out before any is made."""
 
     insert_columns: tuple[str, ...]
-    """The columns of each row in `inserts`; signals only when the export has some."""
+    """The columns of a new row; signals only when the export has some."""
+    new_values: list[object] = field(default_factory=list)
+    """The new rows' values one after the other, in file order, as an INSERT binds them
+    (no tuple per row to build, keep and flatten again)."""
+    new_count: int = 0
     rekeys: list[tuple[str, int]] = field(default_factory=list)
-    inserts: list[tuple] = field(default_factory=list)
     updates: list[tuple] = field(default_factory=list)
     signal_updates: list[tuple] = field(default_factory=list)
     gone_ids: list[tuple[int, str | None]] = field(default_factory=list)
@@ -103,7 +106,7 @@ def diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id:
     # Without any signal, a new row's signal columns are their defaults: leave them out.
     with_signals = bool(signals)
     changes = Changes(FIELD_COLUMNS + (SIGNAL_COLUMNS if with_signals else ()) + NEW_ROW_COLUMNS)
-    new_row, rekeys = changes.inserts.append, changes.rekeys
+    add_new, rekeys = changes.new_values.extend, changes.rekeys
     update, update_signals = changes.updates.append, changes.signal_updates.append
     stored = known.get
     # Who is still there, to tell who is gone (and which name keys are taken): with
@@ -112,7 +115,7 @@ def diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id:
     # Only a row stored without a URL (from an export before LinkedIn added the
     # column) can be re-keyed; with none, no record needs its name key.
     urlless = {key for key, row in known.items() if row[_URL] is None}
-    returned = 0
+    returned = new_count = 0
     for record in parsed.connections:
         key, first, last, on = record.key, record.first_name, record.last_name, record.connected_on
         connected_on = on.isoformat() if on else None
@@ -126,13 +129,15 @@ def diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id:
                 rekeys.append((key, old[_ID]))
                 present.add(name_key)
         if old is None:
-            row: tuple[object, ...] = (
+            row = (
                 first, last, fold(f"{first} {last}"), record.company, record.position,
                 record.url or None, connected_on, connected_on or "", record.connected_on_raw,
             )  # fmt: skip
+            add_new(row)
             if with_signals:
-                row += _signal_columns(signals.get(key))
-            new_row((*row, user_id, key, import_id, import_id))
+                add_new(_signal_columns(signals.get(key)))
+            add_new((user_id, key, import_id, import_id))
+            new_count += 1
             continue
         # An export without a URL or a readable date keeps what an earlier one said.
         connected_on = connected_on or old[_CONNECTED_ON]
@@ -149,7 +154,7 @@ def diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id:
             values = _signal_columns(signals.get(key))
             if values != old[_SIGNALS:_END]:
                 update_signals((*values, old[_ID]))
-    changes.returned = returned
+    changes.returned, changes.new_count = returned, new_count
     changes.gone_ids = [
         (row[_ID], row[_STATE])
         for key, row in known.items()

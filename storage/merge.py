@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 
 from sqlite_utils import Database
 
@@ -66,7 +65,7 @@ def apply_import(
         known = stored_rows(db, user_id, parsed)
         changes = diff(parsed, known, user_id, import_id)
         db.conn.executemany("UPDATE connections SET key = ? WHERE id = ?", changes.rekeys)
-        _insert_connections(db, changes.insert_columns, changes.inserts)
+        _insert_connections(db, changes.insert_columns, changes.new_values)
         db.conn.executemany(_UPDATE_FIELDS, changes.updates)
         db.conn.executemany(_UPDATE_SIGNALS, changes.signal_updates)
         if parsed.has_extra_files:
@@ -84,7 +83,7 @@ def apply_import(
                 [import_id, user_id, import_id],
             )
         counts = recount(db, user_id)
-        new, gone, returned = len(changes.inserts), len(gone_ids), changes.returned
+        new, gone, returned = changes.new_count, len(gone_ids), changes.returned
         undecided = counts.get("undecided", 0) + counts.get("skip", 0)
         total = undecided + counts.get("keep", 0) + counts.get("cut", 0)
         db.execute(
@@ -137,16 +136,16 @@ def recount(db: Database, user_id: int) -> dict[str, int]:
     )
 
 
-def _insert_connections(db: Database, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert new connections in file order, hundreds of rows per statement."""
+def _insert_connections(db: Database, columns: tuple[str, ...], values: list[object]) -> None:
+    """Insert new connections in file order, many rows per statement (`values` flat)."""
     width = len(columns)
     limit = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per_statement = max(1, min(_ROWS_PER_INSERT, limit // width))
+    step = max(1, min(_ROWS_PER_INSERT, limit // width)) * width
     head = f"INSERT INTO connections ({', '.join(columns)}) VALUES "
     one_row = f"({', '.join('?' * width)})"
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        db.conn.execute(head + ", ".join([one_row] * len(chunk)), list(chain.from_iterable(chunk)))
+    for start in range(0, len(values), step):
+        chunk = values[start : start + step]
+        db.conn.execute(head + ", ".join([one_row] * (len(chunk) // width)), chunk)
 
 
 def _mark_gone(db: Database, gone_ids: list[tuple[int, str | None]], stamp: str) -> int:
