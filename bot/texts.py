@@ -534,7 +534,7 @@ def unreadable_rows(count: int, first_import: bool) -> str:
         f"spreadsheet program), so {who} missing."
     )
     if not first_import:
-        text += " If any of them were in your last upload, they count as gone."
+        text += " So this time nobody from your last upload is counted as gone."
     return text + (
         " To include them, send <code>Connections.csv</code> straight from the ZIP LinkedIn "
         "e-mailed you."

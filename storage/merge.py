@@ -76,7 +76,10 @@ def apply_import(
             _replace_pending_invitations(db, user_id, import_id, parsed)
         # An export with nobody in it (a header-only file) is read, not taken as
         # "everyone left": that would sweep a whole network into "gone".
-        gone_ids = changes.gone_ids if parsed.connections else []
+        # Nor is one with rows that could not be read: those people may be the missing
+        # ones, and a cut person counted "gone" would be counted removed.
+        complete = parsed.connections and not parsed.unreadable_rows
+        gone_ids = changes.gone_ids if complete else []
         gone_cut = _mark_gone(db, gone_ids, stamp)
         if known:
             # The people who are simply still there change in this column only; the

@@ -100,6 +100,10 @@ class ImportSummary:
     total: int
     undecided: int
     has_signals: bool
+    unreadable_rows: int = 0
+    """Garbled rows of the file that were left out (told to the person)."""
+    whole_names: bool = False
+    """The file had no Last Name column: names were kept whole."""
 
 
 def interactions(signals: Signals) -> int:
@@ -222,6 +226,8 @@ def apply_import(
         total=total,
         undecided=undecided,
         has_signals=parsed.has_extra_files,
+        unreadable_rows=parsed.unreadable_rows,
+        whole_names=parsed.whole_names,
     )
 
 

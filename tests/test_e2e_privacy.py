@@ -77,7 +77,7 @@ async def test_forget_asks_first_and_cancel_keeps_everything(
 ) -> None:
     ada = server.user(ADA, "Ada")
     await ada_with_decisions(ada)
-    before = privacy.holdings(store_of(bot).db, ADA)
+    before = store_of(bot).call(privacy.holdings, ADA)
     question = await ask(ada)
     assert "Delete everything keepcut holds about you?" in question.text
     assert "5 connections from 1 upload, 2 decisions, 1 pending invitation" in question.text
@@ -91,7 +91,7 @@ async def test_forget_asks_first_and_cancel_keeps_everything(
     await ada.wait_for_edit(question)
     assert question.text == "👍 Cancelled. Nothing was deleted."
     assert question.buttons() == []
-    assert privacy.holdings(store_of(bot).db, ADA) == before
+    assert store_of(bot).call(privacy.holdings, ADA) == before
 
 
 async def test_delete_removes_everything_of_that_person_and_says_what(
@@ -144,10 +144,10 @@ async def test_a_forged_delete_from_someone_who_never_asked_deletes_nothing(
     bob = server.user(BOB, "Bob")
     await bob_with_a_network(bob)
     reply = bob.messages[-1]
-    before = privacy.holdings(store_of(bot).db, BOB)
+    before = store_of(bot).call(privacy.holdings, BOB)
     press = await bob.press_data(reply, "fg:y")
     assert (await bob.wait_for_answer(press)).text == texts.FORGET_STALE_DELETE
-    assert privacy.holdings(store_of(bot).db, BOB) == before
+    assert store_of(bot).call(privacy.holdings, BOB) == before
     assert reply.edits == 1, "the message it was forged on is left as it was"
     assert reply.buttons(), "its buttons too"
 
@@ -159,7 +159,7 @@ async def test_an_older_question_and_an_expired_one_delete_nothing(
     app = await running.start(clock=clock)
     ada = server.user(ADA, "Ada")
     await ada_with_decisions(ada)
-    before = privacy.holdings(store_of(app).db, ADA)
+    before = store_of(app).call(privacy.holdings, ADA)
     first, second = await ask(ada), await ask(ada)
     press = await ada.press(first, texts.BUTTON_FORGET_DELETE)
     assert (await ada.wait_for_answer(press)).text == texts.FORGET_STALE_DELETE
@@ -171,7 +171,7 @@ async def test_an_older_question_and_an_expired_one_delete_nothing(
     await ada.wait_for_edit(second)
     assert second.text.startswith("⏱ This question has expired")
     assert "nothing was deleted" in second.text and "/forget again" in second.text
-    assert privacy.holdings(store_of(app).db, ADA) == before
+    assert store_of(app).call(privacy.holdings, ADA) == before
 
 
 async def test_a_double_tap_on_delete_leaves_nothing_behind(
@@ -186,7 +186,7 @@ async def test_a_double_tap_on_delete_leaves_nothing_behind(
     await ada.wait_for_answer(first)
     assert (await ada.wait_for_answer(second)).text == texts.FORGET_STALE_DELETE
     assert question.text.startswith("✅ Deleted: 5 connections"), "the answer stays"
-    assert privacy.holdings(store_of(bot).db, ADA).rows == 0, "the second tap left no row"
+    assert store_of(bot).call(privacy.holdings, ADA).rows == 0, "the second tap left no row"
     assert ADA not in bot.user_data
 
 
@@ -195,18 +195,18 @@ async def test_delete_waits_for_an_import_under_way(
 ) -> None:
     ada = server.user(ADA, "Ada")
     await ada_with_decisions(ada)
-    before = privacy.holdings(store_of(bot).db, ADA)
+    before = store_of(bot).call(privacy.holdings, ADA)
     question = await ask(ada)
     running_imports = bot.bot_data["imports"]
-    assert running_imports.try_begin(ADA)  # as an upload of hers would
+    assert running_imports.try_hold(ADA)  # as an upload of hers would
     press = await ada.press(question, texts.BUTTON_FORGET_DELETE)
     assert (await ada.wait_for_answer(press)).text == texts.FORGET_WAIT_FOR_IMPORT
-    assert privacy.holdings(store_of(bot).db, ADA) == before
+    assert store_of(bot).call(privacy.holdings, ADA) == before
     assert question.buttons(), "the question is still open"
     running_imports.end(ADA)
     await ada.wait_for_answer(await ada.press(question, texts.BUTTON_FORGET_DELETE))
     await ada.wait_for_edit(question)
-    assert privacy.holdings(store_of(bot).db, ADA).rows == 0
+    assert store_of(bot).call(privacy.holdings, ADA).rows == 0
 
 
 def read_zip(data: bytes) -> dict[str, bytes]:
@@ -239,7 +239,7 @@ async def test_mydata_sends_everything_held_as_csvs_in_a_zip(
     assert list(members) == ["README.txt"] + [f"{t}.csv" for t in PERSON_TABLES]
     readme = members["README.txt"].decode("utf-8")
     assert "connections.csv (6 rows)" in readme and "apostrophe" in readme
-    stored = {t.name: t for t in privacy.person_tables(store_of(app).db, ADA)}
+    stored = {t.name: t for t in store_of(app).call(privacy.person_tables, ADA)}
     for table in PERSON_TABLES:
         rows = rows_of(members[f"{table}.csv"])
         assert len(rows) == len(stored[table].rows), table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from copy import deepcopy
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -85,6 +85,16 @@ def test_returning_person_is_counted_and_keeps_decision(db: Database) -> None:
     assert (s.new, s.returned, s.gone) == (0, 1, 0)
     (ben,) = search.find(db, ME, "ben")
     assert ben.state == "keep"
+
+
+def test_an_export_with_unreadable_rows_sweeps_nobody_away(db: Database) -> None:
+    apply_import(db, ME, export([person("ann"), person("ben")]))
+    decide_by_name(db, "Ben", "cut")
+    partial = replace(export([person("ann")]), unreadable_rows=1)  # Ben's row, garbled?
+    s = apply_import(db, ME, partial)
+    assert (s.gone, s.gone_cut) == (0, 0)
+    p = progress.progress(db, ME)
+    assert (p.total, p.cut, p.removed) == (2, 1, 0), "Ben is not counted removed"
 
 
 def test_header_only_export_sweeps_nobody_away(db: Database) -> None:
