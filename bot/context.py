@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
@@ -13,6 +14,9 @@ from storage.store import Store
 from storage.users import User
 
 _PERSON = "person"
+_TOUCHED = "touched"
+# users.touch_user writes "last seen" at most once a minute; the gate asks no more often.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 # The bot's ExtBot is parametrised by its rate limiter's argument type (bot.ratelimit).
@@ -63,12 +67,27 @@ class KeepcutContext(CallbackContext[Bot, Data, Data, Data]):
             raise LookupError("this update has no person")
         self.user_data[_PERSON] = user
 
+    def known_person(self) -> User | None:
+        """The person as the bot last loaded or saved them, if it has them in memory."""
+        user = self.user_data.get(_PERSON) if self.user_data is not None else None
+        return user if isinstance(user, User) else None
+
+    def touched_lately(self, now: datetime) -> bool:
+        """Whether the person's row was touched (last seen) within the last minute."""
+        at = self.user_data.get(_TOUCHED) if self.user_data is not None else None
+        return isinstance(at, datetime) and timedelta(0) <= now - at < TOUCH_EVERY
+
+    def mark_touched(self, now: datetime) -> None:
+        """Note that the person's row was just touched."""
+        if self.user_data is not None:
+            self.user_data[_TOUCHED] = now
+
 
 KeepcutApp = Application[Bot, KeepcutContext, Data, Data, Data, JobQueue[KeepcutContext]]
 
 
-def remember_person(app: KeepcutApp, user: User) -> None:
-    """Update the person the gate hands to handlers, after a job changed their row."""
-    data = app.user_data.get(user.user_id)
-    if data is not None and _PERSON in data:
-        data[_PERSON] = user
+def reload_person(app: KeepcutApp, user_id: int) -> None:
+    """Make the gate read the person's row again on their next update (it changed)."""
+    data = app.user_data.get(user_id)
+    if data is not None:
+        data.pop(_PERSON, None)

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
-from bot.context import KeepcutContext
+from bot.context import KeepcutContext, reload_person
 from bot.telegram_io import is_blocked
 from storage import users
 
@@ -24,6 +24,7 @@ async def on_error(update: object, context: KeepcutContext) -> None:
         # Not a failure of ours: the person blocked the bot. Stop writing to them.
         if isinstance(update, Update) and update.effective_user:
             await context.store.run(users.set_blocked, update.effective_user.id, True)
+            reload_person(context.app, update.effective_user.id)
         log.info("update %s: the person has blocked the bot", update_id)
         return
     log.error("failure while handling update %s", update_id, exc_info=error)

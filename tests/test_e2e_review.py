@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
+
+import pytest
 
 from bot import texts
 from bot.context import KeepcutApp
@@ -233,3 +236,25 @@ async def test_undo_command_and_review_orders(server: TelegramServer, bot: Keepc
     assert name_on(newest) == "Person003 Example"  # connected 2013, the latest of four
     await alice.send("/review sideways")
     assert (await alice.next_message()).text == texts.BAD_ORDER
+
+
+async def test_a_press_costs_one_trip_to_the_database(
+    server: TelegramServer, bot: KeepcutApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = server.user(ALICE, "Alice")
+    card = await imported(alice, people(5))
+    card = await tap(alice, card, texts.BUTTON_KEEP)
+    store = bot.bot_data["store"]
+    trips: list[str] = []
+    original = store.run
+
+    async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(fn.__name__)
+        return await original(fn, *args, **kwargs)
+
+    monkeypatch.setattr(store, "run", counted)
+    for label in (texts.BUTTON_CUT, texts.BUTTON_KEEP, texts.BUTTON_SKIP):
+        card = await tap(alice, card, label)
+        assert trips == ["press"], "the gate knows the person; the press is one trip"
+        trips.clear()
+    assert "3 of 5 reviewed" in card.text

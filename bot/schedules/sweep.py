@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot import live_card
 from bot.charts import draw_chart, send_chart
-from bot.context import KeepcutApp, KeepcutContext, remember_person
+from bot.context import KeepcutApp, KeepcutContext, reload_person
 from bot.schedules.compose import Outgoing, prepare
 from storage import schedules, users
 from storage.schedules import Schedule
@@ -95,6 +95,7 @@ async def _deliver(
         # write again (the gate clears the mark). Everyone else is unaffected.
         log.info("user %s: %s not sent, blocked (%s)", out.user.user_id, out.period, exc)
         await store.run(users.set_blocked, out.user.user_id, True)
+        reload_person(app, out.user.user_id)
         await store.run(
             schedules.finish, out.user.user_id, out.schedule.kind, out.period, "skipped"
         )
@@ -119,6 +120,8 @@ async def _deliver(
         )  # fmt: skip
         if out.then_stop:
             await store.run(schedules.set_active, out.user.user_id, out.schedule.kind, False)
+        # Preparing it may have changed their row (the re-check's start, the live card).
+        reload_person(app, out.user.user_id)
         report.sent += 1
 
 
@@ -127,7 +130,7 @@ async def _send(app: KeepcutApp, store: Store, out: Outgoing, now: datetime) -> 
     bot, user = app.bot, out.user
     if out.card is not None:
         # The daily card becomes the person's live card, as /review's would.
-        remember_person(app, await live_card.present(bot, store, user, out.card, None, now))
+        await live_card.present(bot, store, user, out.card, None, now)
         return
     if out.chart:
         png = await draw_chart(store, user, now)
