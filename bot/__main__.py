@@ -21,7 +21,6 @@ from storage import health
 from storage.backup import BackupError, backup_to
 
 if TYPE_CHECKING:
-
     from bot.clock import Clock
 
 log = logging.getLogger("keepcut")

@@ -107,6 +107,8 @@ def register_handlers(app: KeepcutApp) -> None:
     # recording who wrote. It stops the update for anyone it turns away.
     app.add_handler(TypeHandler(Update, gate), group=-1)
 
+    # Presses first: the most frequent update, and the one a person waits on.
+    app.add_handler(CallbackQueryHandler(buttons.button))
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("review", review.review_command))
@@ -122,7 +124,6 @@ def register_handlers(app: KeepcutApp) -> None:
     app.add_handler(CommandHandler("timezone", schedule_settings.timezone_command))
     app.add_handler(CommandHandler("mydata", privacy.mydata_command))
     app.add_handler(CommandHandler("forget", privacy.forget_command))
-    app.add_handler(CallbackQueryHandler(buttons.button))
 
     # Uploads and everything else a person might send; commands first, so these
     # catch-alls only see what no command handler above took.

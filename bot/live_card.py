@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 
 from bot.render import cards
 from bot.telegram_io import drop_keyboard, edit_or_send
@@ -21,9 +21,13 @@ async def present(
     view: CardView,
     message_id: int | None,
     now: datetime,
+    drawn: tuple[str, InlineKeyboardMarkup] | None = None,
 ) -> users.User:
-    """Show `view` in `message_id` (or a new message); return the person as they now are."""
-    text, markup = cards.render(view, user.today(now))
+    """Show `view` in `message_id` (or a new message); return the person as they now are.
+
+    `drawn` is the card already rendered from `view`, if the caller has it.
+    """
+    text, markup = drawn or cards.render(view, user.today(now))
     shown = await edit_or_send(bot, user.chat_id, message_id, text, markup)
     if shown == user.card_message_id:
         return user

@@ -11,7 +11,7 @@ from storage.decisions import decide, last_decision, set_reason, undo
 from storage.progress import progress
 from storage.queue import get_connection, next_connection, signals_known
 from storage.recheck import keep_still, next_to_recheck, waiting_count
-from storage.records import CardView, Connection, Decision, Order, Outcome
+from storage.records import CardView, Connection, Decision, Outcome, Walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,46 +53,40 @@ class StillKeep:
 
 
 CardCommand = Decide | Undo | Reason | View | StillKeep
+WALK = Walk()  # the weakest ties first, no re-check, the target read from the store
 
 
 def card_view(
-    db: Database,
-    user_id: int,
-    order: Order = "weakest",
-    connection_id: int | None = None,
-    recheck_since: str | None = None,
+    db: Database, user_id: int, walk: Walk = WALK, connection_id: int | None = None
 ) -> CardView:
     """The card to show: a chosen person, or the next in the queue (or the re-check)."""
     connection = None if connection_id is None else get_connection(db, user_id, connection_id)
     if connection is None or connection.gone:
-        connection = _next(db, user_id, order, recheck_since)
-    left = None if recheck_since is None else waiting_count(db, user_id, recheck_since)
+        connection = _next(db, user_id, walk)
+    since = walk.recheck_since
     return CardView(
         connection,
-        progress(db, user_id),
+        progress(db, user_id, walk.target),
         last_decision(db, user_id),
-        order,
+        walk.order,
         signals_known(db, user_id),
-        left,
-        recheck_since,
+        None if since is None else waiting_count(db, user_id, since),
+        since,
     )
 
 
-def _next(
-    db: Database, user_id: int, order: Order, recheck_since: str | None
-) -> Connection | None:
+def _next(db: Database, user_id: int, walk: Walk) -> Connection | None:
     """The next person: from the re-check when one is on, else from the review queue."""
-    if recheck_since is not None:
-        return next_to_recheck(db, user_id, recheck_since)
-    return next_connection(db, user_id, order)
+    if walk.recheck_since is not None:
+        return next_to_recheck(db, user_id, walk.recheck_since)
+    return next_connection(db, user_id, walk.order)
 
 
 def press(
     db: Database,
     user_id: int,
     command: CardCommand,
-    order: Order = "weakest",
-    recheck_since: str | None = None,
+    walk: Walk = WALK,
     now: datetime | None = None,
 ) -> tuple[Outcome, CardView]:
     """One card button, whole: apply it, then load the card to show next.
@@ -116,4 +110,4 @@ def press(
             show = connection_id if outcome is Outcome.APPLIED else None
         case StillKeep(connection_id):
             outcome = keep_still(db, user_id, connection_id, now)
-    return outcome, card_view(db, user_id, order, show, recheck_since)
+    return outcome, card_view(db, user_id, walk, show)

@@ -13,8 +13,9 @@ from storage.users import utc_now_iso
 
 def _next_seq(db: Database, user_id: int) -> int:
     """A fresh, never reused decision number for this person."""
-    db.execute("UPDATE users SET last_seq = last_seq + 1 WHERE user_id = ?", [user_id])
-    return db.execute("SELECT last_seq FROM users WHERE user_id = ?", [user_id]).fetchone()[0]
+    return db.execute(
+        "UPDATE users SET last_seq = last_seq + 1 WHERE user_id = ? RETURNING last_seq", [user_id]
+    ).fetchone()[0]
 
 
 def decide(

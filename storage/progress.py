@@ -10,13 +10,15 @@ from storage.records import Progress
 from storage.users import DEFAULT_TARGET, utc_now_iso
 
 
-def progress(db: Database, user_id: int) -> Progress:
-    """Counts of kept, cut, skipped and undecided people, and the target."""
+def progress(db: Database, user_id: int, target: int | None = None) -> Progress:
+    """Counts of kept, cut, skipped and undecided people, and the target (read if not given)."""
     # Kept up to date by triggers (storage/schema.py): one small read per press.
     counts = dict(
         db.execute("SELECT bucket, n FROM progress_counts WHERE user_id = ?", [user_id]).fetchall()
     )
-    target_row = db.execute("SELECT target FROM users WHERE user_id = ?", [user_id]).fetchone()
+    if target is None:
+        row = db.execute("SELECT target FROM users WHERE user_id = ?", [user_id]).fetchone()
+        target = row[0] if row else DEFAULT_TARGET
     kept, cut = counts.get("keep", 0), counts.get("cut", 0)
     skipped, undecided = counts.get("skip", 0), counts.get("undecided", 0)
     return Progress(
@@ -26,7 +28,7 @@ def progress(db: Database, user_id: int) -> Progress:
         skipped=skipped,
         undecided=undecided,
         removed=counts.get("removed", 0),
-        target=target_row[0] if target_row else DEFAULT_TARGET,
+        target=target,
     )
 
 

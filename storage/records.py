@@ -121,6 +121,15 @@ class CardView:
     recheck_since: str | None = None  # ... and when that re-check began
 
 
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """How a person goes through their cards: the order, the yearly re-check, the target."""
+
+    order: Order = "weakest"
+    recheck_since: str | None = None  # set while re-checking the keeps made before it
+    target: int | None = None  # the person's target, if the caller knows it already
+
+
 class Outcome(enum.Enum):
     """What a button press did."""
 

@@ -8,7 +8,7 @@ from typing import Literal, cast
 
 from sqlite_utils import Database
 
-from storage.records import Order
+from storage.records import Order, Walk
 from storage.zones import to_tzinfo
 
 Mode = Literal["review", "recheck"]
@@ -44,6 +44,12 @@ class User:
     def zone(self) -> tzinfo:
         """The person's time zone (UTC if the stored name is unknown to this system)."""
         return to_tzinfo(self.timezone)
+
+    @property
+    def walk(self) -> Walk:
+        """How this person goes through their cards now."""
+        since = self.recheck_since if self.review_mode == "recheck" else None
+        return Walk(self.review_order, since, self.target)
 
     def today(self, now: datetime | None = None) -> date:
         """Today's date where the person lives (UTC until they set a time zone)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 
@@ -29,11 +30,6 @@ async def show_card(
     )
 
 
-def recheck_since(user: users.User) -> str | None:
-    """The re-check's starting moment while the person is in it, else None."""
-    return user.recheck_since if user.review_mode == "recheck" else None
-
-
 async def send_new_card(
     context: KeepcutContext, order: Order | None = None, mode: users.Mode = "review"
 ) -> None:
@@ -46,9 +42,7 @@ async def send_new_card(
         since = user.recheck_since or utc_now_iso(context.clock.now())
         await context.store.run(users.set_review_mode, user.user_id, mode, since)
         user = context.person = replace(user, review_mode=mode, recheck_since=since)
-    view = await context.store.run(
-        card_view, user.user_id, user.review_order, None, recheck_since(user)
-    )
+    view = await context.store.run(card_view, user.user_id, user.walk)
     if view.progress.total == 0:
         await context.bot.send_message(user.chat_id, texts.NOTHING_TO_REVIEW)
         return
@@ -77,9 +71,7 @@ async def undo_command(update: Update, context: KeepcutContext) -> None:
     if connection is None:
         await context.bot.send_message(user.chat_id, texts.NOTHING_TO_UNDO)
         return
-    view = await context.store.run(
-        card_view, user.user_id, user.review_order, connection.id, recheck_since(user)
-    )
+    view = await context.store.run(card_view, user.user_id, user.walk, connection.id)
     await show_card(context, user, view, None)
 
 
@@ -103,12 +95,17 @@ async def card_button(update: Update, context: KeepcutContext, action: CardComma
     """Keep / Cut / Skip / Undo / reason / view: commit first, then answer, then redraw."""
     query = update.callback_query
     assert query and query.message
-    user = context.person
-    outcome, view = await context.store.run(
-        press, user.user_id, action, user.review_order, recheck_since(user), context.clock.now()
+    user, now = context.person, context.clock.now()
+    outcome, view = await context.store.run(press, user.user_id, action, user.walk, now)
+    answering = asyncio.create_task(answer_quietly(query, toast(action, outcome)))
+    try:
+        # The next card is drawn while the answer is on its way; it is sent after.
+        drawn = cards.render(view, user.today(now))
+    finally:
+        await answering
+    context.person = await live_card.present(
+        context.bot, context.store, user, view, query.message.message_id, now, drawn
     )
-    await answer_quietly(query, toast(action, outcome))
-    await show_card(context, user, view, query.message.message_id)
 
 
 def toast(action: CardCommand, outcome: Outcome) -> str | None:

@@ -23,7 +23,7 @@ from bot.schedules.rules import catch_up, next_due, period_key
 from storage import progress, schedules, users
 from storage.cards import card_view
 from storage.recheck import waiting_count
-from storage.records import CardView
+from storage.records import CardView, Walk
 from storage.schedules import Schedule
 from storage.users import User, utc_now_iso
 
@@ -155,10 +155,9 @@ def streak(hours: list[datetime], user: User, today: date) -> int:
 
 def _nudge(db: Database, user: User, base: Outgoing) -> Outgoing:
     """Today's card; or word that the daily card stops (nothing left, or unanswered)."""
-    since = user.recheck_since if user.review_mode == "recheck" else None
-    view = card_view(db, user.user_id, user.review_order, None, since)
-    if view.connection is None and since is not None:
-        view = card_view(db, user.user_id, user.review_order)  # re-check done: the review
+    view = card_view(db, user.user_id, user.walk)
+    if view.connection is None and user.walk.recheck_since is not None:
+        view = card_view(db, user.user_id, Walk(user.review_order))  # re-check done
         users.set_review_mode(db, user.user_id, "review")
     if view.connection is None:
         return replace(base, text=texts.NUDGE_DONE, then_stop=True)
