@@ -14,6 +14,11 @@ FIELD_COLUMNS = (
     "connected_sort", "connected_on_raw",
 )  # fmt: skip
 """The descriptive columns of a connection, in the order a diff writes them."""
+COMPARED_COLUMNS = (
+    "first_name", "last_name", "company", "position", "url", "connected_on", "connected_on_raw",
+)  # fmt: skip
+"""The ones a diff compares: search_name and connected_sort follow from them, so a row whose
+compared columns are unchanged has them unchanged too (and they need not be read back)."""
 SIGNAL_COLUMNS = (
     "messages_sent", "messages_received", "last_message_on", "endorsements_received",
     "endorsements_given", "recommendations_received", "recommendations_given", "invited_by",
@@ -23,11 +28,12 @@ SIGNAL_COLUMNS = (
 NEW_ROW_COLUMNS = ("user_id", "key", "first_import_id", "last_import_id")
 """The bookkeeping columns of a new connection, after its fields (and signals)."""
 
-# Positions in a row of stored_rows(): key, id, gone, state, the fields, then the signals.
+# Positions in a row of stored_rows(): key, id, gone, state, the compared columns, then
+# the signals.
 _ID, _GONE, _STATE, _FIELDS = 1, 2, 3, 4
-_URL = _FIELDS + FIELD_COLUMNS.index("url")
-_CONNECTED_ON = _FIELDS + FIELD_COLUMNS.index("connected_on")
-_SIGNALS = _FIELDS + len(FIELD_COLUMNS)
+_URL = _FIELDS + COMPARED_COLUMNS.index("url")
+_CONNECTED_ON = _FIELDS + COMPARED_COLUMNS.index("connected_on")
+_SIGNALS = _FIELDS + len(COMPARED_COLUMNS)
 _END = _SIGNALS + len(SIGNAL_COLUMNS)
 
 
@@ -75,7 +81,7 @@ def stored_rows(db: Database, user_id: int, parsed: ParsedExport) -> dict[str, t
     when this export can replace them: nine columns fewer to turn into Python objects,
     30,000 times, for a Connections-only upload.
     """
-    columns = ["key", "id", "gone", "state", *FIELD_COLUMNS]
+    columns = ["key", "id", "gone", "state", *COMPARED_COLUMNS]
     if parsed.has_extra_files:
         columns += SIGNAL_COLUMNS
     select = f"SELECT {', '.join(columns)} FROM connections WHERE user_id = ?"
@@ -141,12 +147,16 @@ def diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id:
             continue
         # An export without a URL or a readable date keeps what an earlier one said.
         connected_on = connected_on or old[_CONNECTED_ON]
-        fields = (
-            first, last, fold(f"{first} {last}"), record.company, record.position,
-            record.url or old[_URL], connected_on, connected_on or "", record.connected_on_raw,
+        url = record.url or old[_URL]
+        compared = (
+            first, last, record.company, record.position, url, connected_on,
+            record.connected_on_raw,
         )  # fmt: skip
-        if old[_GONE] or fields != old[_FIELDS:_SIGNALS]:
-            update((*fields, old[_ID]))
+        if old[_GONE] or compared != old[_FIELDS:_SIGNALS]:
+            update((
+                first, last, fold(f"{first} {last}"), record.company, record.position, url,
+                connected_on, connected_on or "", record.connected_on_raw, old[_ID],
+            ))  # fmt: skip
             returned += old[_GONE]
         # Only an export that carried the signal files replaces what earlier ones
         # said: a Connections-only re-upload must not wipe a full archive's hints.
