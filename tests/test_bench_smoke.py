@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
-    "script", ["import_bench.py", "upload_bench.py", "review_bench.py", "fanout_bench.py"]
+    "script",
+    ["import_bench.py", "upload_bench.py", "review_bench.py", "fanout_bench.py", "load_bench.py"],
 )
 def test_benchmark_runs_quick(script: str, tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
