@@ -64,22 +64,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
-import itertools
 import json
 import logging
 import math
 import os
 import platform
 import random
+import signal
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,22 +90,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import telegram
 from sqlite_utils import Database
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
-from telegram.constants import ParseMode
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    BaseRateLimiter,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    Defaults,
-)
+from telegram import InlineKeyboardMarkup
 
 from bot import texts
-from bot.app import build_application, post_init
-from bot.config import Settings
+from bot.ratelimit import ChatRateLimiter
 from bot.render import cards
+from bot.updates import PerPersonUpdateProcessor
 from storage import decisions, users
 from storage.cards import card_view
 from storage.export import Signals
@@ -116,6 +106,9 @@ from tests.records import export, person
 from tests.telegram_server import TelegramServer
 from tests.user import BotMessage, TelegramUser
 
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCHER = ROOT / "tests" / "run_bot_at.py"  # keepcut's main(), as `python -m bot` runs it
+BARE_BOT = ROOT / "bench" / "bare_bot.py"
 IN_PROCESS_TARGET_MS = 5.0
 RATIO_TARGET = 1.25
 SEED = 20_240_601
@@ -161,6 +154,8 @@ class Plan:
     e2e_rounds: int
     e2e_timeout: float
     solo_presses: int
+    warm_up: float  # seconds of untimed presses before the one-person round
+    warm_up_presses: int
 
     @property
     def small_presses(self) -> int:
@@ -168,8 +163,8 @@ class Plan:
         return min(self.presses, self.connections_each * 3 // 4)
 
 
-FULL = Plan("full", 50, 2_000, 30_000, 5_000, 50, 20, 300.0, 400)
-QUICK = Plan("quick", 5, 200, 3_000, 300, 5, 5, 60.0, 30)
+FULL = Plan("full", 50, 2_000, 30_000, 5_000, 50, 20, 300.0, 400, 7.0, 1_200)
+QUICK = Plan("quick", 5, 200, 3_000, 300, 5, 5, 60.0, 30, 0.5, 60)
 
 
 @dataclass
@@ -286,23 +281,6 @@ def press_series(
 # -- the round trip ----------------------------------------------------------------------------
 
 
-async def stop_app(app: Application) -> None:
-    """Stop polling and the application, each step bounded in time."""
-    if app.updater is not None and app.updater.running:
-        await asyncio.wait_for(app.updater.stop(), 15)
-    if app.running:
-        await asyncio.wait_for(app.stop(), 15)
-    await asyncio.wait_for(app.shutdown(), 15)
-
-
-async def start_polling(app: Application) -> None:
-    """Start the application and long polling as tests/conftest.py does."""
-    await app.initialize()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, drop_pending_updates=False)
-
-
 Edit = tuple[str, InlineKeyboardMarkup | None]
 
 
@@ -329,16 +307,30 @@ async def press_rounds(
 
 
 async def press_in_turn(
-    client: TelegramUser, card: BotMessage, labels: Sequence[str], presses: int, name: str
+    client: TelegramUser,
+    card: BotMessage,
+    labels: Sequence[str],
+    plan: Plan,
+    name: str,
 ) -> Latencies:
-    """One person: press, wait for the edited card, press the next label; repeat."""
+    """One person: press, wait for the edited card, press the next label; repeat.
+
+    Untimed presses come first, for `plan.warm_up` seconds (at most `plan.warm_up_presses`):
+    a bot just started is not yet in the state of one that has run a while (keepcut's
+    write-ahead log grows until its first checkpoint, a few seconds in; after that,
+    commits reuse it).
+    """
     result = Latencies(name)
-    for n in range(presses + 10):
-        started = time.perf_counter()
+    until, n = time.perf_counter() + plan.warm_up, 0
+    while time.perf_counter() < until and n < plan.warm_up_presses:
         await client.press(card, labels[n % len(labels)])
         await client.wait_for_edit(card, timeout=30)
-        if n >= 10:  # the first ten warm up
-            result.samples_ms.append((time.perf_counter() - started) * 1000)
+        n += 1
+    for m in range(plan.solo_presses):
+        started = time.perf_counter()
+        await client.press(card, labels[(n + m) % len(labels)])
+        await client.wait_for_edit(card, timeout=30)
+        result.samples_ms.append((time.perf_counter() - started) * 1000)
     return result
 
 
@@ -366,140 +358,116 @@ class Trips:
     many_edits: list[Edit] = field(default_factory=list)
 
 
-async def keepcut_round_trip(db_path: Path, plan: Plan) -> tuple[Trips, BaseRateLimiter | None]:
-    """The real keepcut bot on a test server; also an unused copy of its rate limiter."""
-    server = TelegramServer()
-    await server.start()
-    try:
-        settings = Settings(
-            token=server.token,
-            db_path=db_path,
-            base_url=server.base_url,
-            base_file_url=server.base_file_url,
-        )
-        app = build_application(settings)
-        limiter = app.bot.rate_limiter
-        # A pristine copy for the bare bot, so both run exactly keepcut's limiter settings.
-        spare = copy.deepcopy(limiter) if limiter is not None else None
-        processor = type(app.update_processor).__name__
-        limiter_name = type(limiter).__name__ if limiter is not None else "no rate limiter"
-        try:
-            await app.initialize()
-            # post_init runs only inside run_polling(); call it as that would.
-            await post_init(app)
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0, timeout=1)
-            clients = [server.user(uid, f"User {uid}") for uid in range(1, plan.e2e_users + 1)]
-            for client in clients:
-                await client.send("/review")
-            first = await asyncio.gather(*(c.next_message(timeout=30) for c in clients))
-            for card in first:
-                card.button(texts.BUTTON_KEEP)  # fails loudly if this is not a card
-            mark = len(server.requests)
-            solo = await press_in_turn(
-                clients[0], first[0], (texts.BUTTON_KEEP, texts.BUTTON_CUT),
-                plan.solo_presses, "keepcut",
-            )  # fmt: skip
-            solo_edits = edits_since(server, mark)
-            mark = len(server.requests)
-            many = await press_rounds(
-                clients, first, texts.BUTTON_KEEP, plan.e2e_rounds, "keepcut"
-            )
-            many_edits = edits_since(server, mark)
-            solo.setup = many.setup = f"{processor} + {limiter_name}"
-            return Trips(solo, many, solo_edits, many_edits), spare
-        finally:
-            try:
-                await stop_app(app)
-            finally:
-                app.bot_data["store"].close()
-    finally:
-        await server.stop()
-
-
-def bare_application(
-    server: TelegramServer, limiter: BaseRateLimiter | None, first: Edit
-) -> Application:
-    """A bare PTB bot: /review sends a card; a press answers and edits it to the next card.
-
-    The cards are keepcut's own, as it sent them in the same round (text, HTML and
-    keyboard, callback data and URL button included), so both bots move the same bytes;
-    the bare bot only reads the next one from a list (bot_data["edits"]), no database.
-    """
-
-    async def start_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Send the card to press on."""
-        assert update.effective_chat
-        await context.bot.send_message(update.effective_chat.id, first[0], reply_markup=first[1])
-
-    async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer the query, as keepcut does, and edit the card to the next one."""
-        query = update.callback_query
-        assert query
-        await query.answer(texts.TOAST["keep"])
-        text, markup = next(context.bot_data["edits"])
-        await query.edit_message_text(text, reply_markup=markup)
-
-    builder = (
-        ApplicationBuilder()
-        .token(server.token)
-        .base_url(server.base_url)
-        .base_file_url(server.base_file_url)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .concurrent_updates(True)
+@asynccontextmanager
+async def bot_process(
+    server: TelegramServer, command: list[str], env: dict[str, str] | None = None
+) -> AsyncIterator[None]:
+    """A bot as its own process against `server`, stopped with SIGTERM at the end."""
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))
+    }
+    environment.update(
+        TELEGRAM_BOT_TOKEN=server.token,
+        TELEGRAM_BASE_URL=server.base_url,
+        TELEGRAM_BASE_FILE_URL=server.base_file_url,
+        KEEPCUT_LOG_LEVEL="WARNING",
+        **(env or {}),
     )
-    if limiter is not None:
-        builder = builder.rate_limiter(limiter)
-    app = builder.build()
-    app.add_handler(CommandHandler("review", start_card))
-    app.add_handler(CallbackQueryHandler(on_press))
-    return app
+    polls = len(server.calls("getUpdates"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command, env=environment, stderr=asyncio.subprocess.DEVNULL
+    )
+    try:
+        await server.wait_for(lambda: len(server.calls("getUpdates")) > polls, timeout=30)
+        yield
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), timeout=20)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+async def first_cards(
+    server: TelegramServer, plan: Plan
+) -> tuple[list[TelegramUser], list[BotMessage]]:
+    """The benchmark's people, each with the card /review gave them."""
+    clients = [server.user(uid, f"User {uid}") for uid in range(1, plan.e2e_users + 1)]
+    for client in clients:
+        await client.send("/review")
+    cards = await asyncio.gather(*(c.next_message(timeout=30) for c in clients))
+    for card in cards:
+        card.button(texts.BUTTON_KEEP)  # fails loudly if this is not a card
+    return clients, list(cards)
+
+
+async def keepcut_round_trip(db_path: Path, plan: Plan) -> Trips:
+    """The real keepcut program, its own process, on a test server of this process."""
+    # The test server enforces no flood limits here, and the presses come at machine
+    # speed: keepcut's limiter, which would space them as Telegram wants, is set to
+    # match the server (no spacing), so what is timed is the work of a press.
+    lifted = ["private_chat_interval=0", "group_chat_interval=0", "messages_per_second=100000"]
+    command = [str(LAUNCHER), datetime.now(UTC).isoformat(), *lifted]
+    async with (
+        TelegramServer() as server,
+        bot_process(server, command, {"KEEPCUT_DB": str(db_path)}),
+    ):
+        clients, cards = await first_cards(server, plan)
+        mark = len(server.requests)
+        solo = await press_in_turn(
+            clients[0], cards[0], (texts.BUTTON_KEEP, texts.BUTTON_CUT), plan, "keepcut",
+        )  # fmt: skip
+        solo_edits = edits_since(server, mark)
+        mark = len(server.requests)
+        many = await press_rounds(clients, cards, texts.BUTTON_KEEP, plan.e2e_rounds, "keepcut")
+        many_edits = edits_since(server, mark)
+    solo.setup = many.setup = f"{PerPersonUpdateProcessor.__name__} + {ChatRateLimiter.__name__}"
+    return Trips(solo, many, solo_edits, many_edits)
+
+
+def write_cards(path: Path, edits: list[Edit]) -> Path:
+    """Keepcut's cards as JSON for the bare bot: the last one first (/review sends it)."""
+    ordered = [edits[-1], *edits]
+    path.write_text(
+        json.dumps([{"text": t, "markup": m.to_dict() if m else None} for t, m in ordered]),
+        encoding="utf-8",
+    )
+    return path
 
 
 async def bare_round_trip(
-    plan: Plan, limiter: BaseRateLimiter | None, name: str, keepcut: Trips
+    plan: Plan, limiter: bool, name: str, keepcut: Trips, folder: Path
 ) -> Trips:
-    """The bare PTB bot on its own test server, the same presses and cards as keepcut's."""
-    server = TelegramServer()
-    await server.start()
-    try:
-        app = bare_application(server, limiter, keepcut.solo_edits[-1])
-        try:
-            await start_polling(app)
-            clients = [server.user(uid, f"User {uid}") for uid in range(1, plan.e2e_users + 1)]
-            for client in clients:
-                await client.send("/review")
-            first = await asyncio.gather(*(c.next_message(timeout=30) for c in clients))
-            app.bot_data["edits"] = itertools.cycle(keepcut.solo_edits)
-            labels = (texts.BUTTON_KEEP, texts.BUTTON_CUT)  # on every one of keepcut's cards
-            solo = await press_in_turn(clients[0], first[0], labels, plan.solo_presses, name)
-            app.bot_data["edits"] = itertools.cycle(keepcut.many_edits)
-            many = await press_rounds(clients, first, texts.BUTTON_KEEP, plan.e2e_rounds, name)
-            solo.setup = many.setup = "concurrent_updates(True)" + (
-                f" + keepcut's {type(limiter).__name__}" if limiter is not None else ""
-            )
-            return Trips(solo, many)
-        finally:
-            await stop_app(app)
-    finally:
-        await server.stop()
+    """The bare PTB bot, its own process, the same presses and cards as keepcut's."""
+    flags = ["--limiter"] if limiter else []
+    solo_cards = write_cards(folder / "solo-cards.json", keepcut.solo_edits)
+    many_cards = write_cards(folder / "many-cards.json", keepcut.many_edits)
+    solo_bot = [str(BARE_BOT), str(solo_cards), *flags]
+    async with TelegramServer() as server, bot_process(server, solo_bot):
+        clients, cards = await first_cards(server, plan)
+        labels = (texts.BUTTON_KEEP, texts.BUTTON_CUT)  # on every one of keepcut's cards
+        solo = await press_in_turn(clients[0], cards[0], labels, plan, name)
+    many_bot = [str(BARE_BOT), str(many_cards), *flags]
+    async with TelegramServer() as server, bot_process(server, many_bot):
+        clients, cards = await first_cards(server, plan)
+        many = await press_rounds(clients, cards, texts.BUTTON_KEEP, plan.e2e_rounds, name)
+    solo.setup = many.setup = "concurrent_updates(True)" + (
+        f" + keepcut's {ChatRateLimiter.__name__}" if limiter else ""
+    )
+    return Trips(solo, many)
 
 
 async def round_trips(db_path: Path, plan: Plan) -> list[Trips]:
-    """keepcut, the bare bot, and (if keepcut has one) the bare bot with its rate limiter."""
+    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter."""
     async with asyncio.timeout(plan.e2e_timeout):
-        keepcut, limiter = await keepcut_round_trip(db_path, plan)
+        keepcut = await keepcut_round_trip(db_path, plan)
+    folder = db_path.parent
     async with asyncio.timeout(plan.e2e_timeout):
-        results = [keepcut, await bare_round_trip(plan, None, "bare", keepcut)]
-    if limiter is not None:
-        async with asyncio.timeout(plan.e2e_timeout):
-            results.append(await bare_round_trip(plan, limiter, "bare+limiter", keepcut))
+        results = [keepcut, await bare_round_trip(plan, False, "bare", keepcut, folder)]
+    async with asyncio.timeout(plan.e2e_timeout):
+        results.append(await bare_round_trip(plan, True, "bare+limiter", keepcut, folder))
     return results
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 
@@ -22,10 +24,13 @@ async def present(
     message_id: int | None,
     now: datetime,
     drawn: tuple[str, InlineKeyboardMarkup] | None = None,
+    later: Callable[[Coroutine[Any, Any, None]], object] | None = None,
 ) -> users.User:
     """Show `view` in `message_id` (or a new message); return the person as they now are.
 
-    `drawn` is the card already rendered from `view`, if the caller has it.
+    `drawn` is the card already rendered from `view`, if the caller has it; `later` runs
+    the old card's tidying in the background (the application's create_task), so the
+    person's next press does not wait for that edit's turn in the chat.
     """
     text, markup = drawn or cards.render(view, user.today(now))
     shown = await edit_or_send(bot, user.chat_id, message_id, text, markup)
@@ -36,5 +41,9 @@ async def present(
         # One live card: the previous one loses its buttons (after the new one is
         # shown, so the person never waits for this edit). Its buttons would still
         # act on their own person, but two live cards confuse.
-        await drop_keyboard(bot, user.chat_id, user.card_message_id)
+        tidy = drop_keyboard(bot, user.chat_id, user.card_message_id)
+        if later is None:
+            await tidy
+        else:
+            later(tidy)
     return replace(user, card_message_id=shown)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
@@ -17,9 +17,35 @@ log = logging.getLogger(__name__)
 JSONDict = dict[str, Any]
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
 
-# Methods that put a new message in a chat: Telegram allows about one a second per chat.
-_NEW_MESSAGE_PREFIXES = ("send", "copymessage", "forwardmessage")
-_NOT_MESSAGES = frozenset({"sendchataction"})
+# Methods that put something in a chat or change it there (a new message, an edit, a
+# removed keyboard) count against Telegram's limits: about one a second per chat and 30 a
+# second in all. Answering a button press or fetching a file goes to no chat.
+_CHAT_PREFIXES = ("send", "copymessage", "forwardmessage", "edit")
+_NOT_COUNTED = frozenset({"sendchataction"})
+
+
+class Window:
+    """At most `limit` requests in any one second, as Telegram counts them.
+
+    A sliding window rather than a bucket: a bucket lets a burst through on top of its
+    steady rate, which Telegram sees as too many in one second and refuses with 429s.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = max(1, limit)
+        self._times: deque[float] = deque()
+
+    async def wait_turn(self) -> None:
+        """Wait until one more request keeps the last second within the limit; claim it."""
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            while self._times and now - self._times[0] >= 1.0:
+                self._times.popleft()
+            if len(self._times) < self._limit:
+                self._times.append(now)
+                return
+            await asyncio.sleep(self._times[0] + 1.0 - now)
 
 
 class ChatPacer:
@@ -50,13 +76,13 @@ class ChatPacer:
 
 
 class ChatRateLimiter(BaseRateLimiter[int]):
-    """New messages paced per chat and about 30 a second in all.
+    """Messages and edits paced per chat and kept under about 30 a second in all.
 
-    Edits answer a person's own tap and are never delayed (a card must feel
-    instant), but they count towards the chat's pace so the next new message
-    keeps its distance. On a 429 only the request that got it waits `retry_after`
-    and tries again (up to `max_retries` times): one person's burst never pauses
-    everyone else's cards, as python-telegram-bot's AIORateLimiter would.
+    A person tapping at a human pace never waits (their card's edit goes out at once);
+    a faster burst, or many people at once, is spaced the way Telegram counts, instead
+    of being refused. On a 429 only the request that got it waits `retry_after` and
+    tries again (up to `max_retries` times): one person's burst never pauses everyone
+    else's cards, as python-telegram-bot's AIORateLimiter would.
     """
 
     def __init__(
@@ -67,9 +93,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         group_interval: float = 3.1,
     ) -> None:
         self._max_retries = max_retries
-        # One at a time, evenly spaced: a bucket of 30 would let a burst through that
-        # Telegram counts against the next second (and answers with 429s).
-        self._overall = AsyncLimiter(1, 1 / overall_per_second)
+        self._overall = Window(int(overall_per_second))
         self._pacer = ChatPacer(private_interval, group_interval)
 
     async def initialize(self) -> None:
@@ -81,15 +105,12 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     async def _send(
         self, callback: Callback, args: Any, kwargs: dict[str, Any], method: str, chat_id: Any
     ) -> bool | JSONDict | list[JSONDict]:
-        """One attempt: a new message waits for its chat's turn and the overall pace."""
-        if chat_id is not None and method.startswith("edit"):
-            self._pacer.note(chat_id)
-        if chat_id is None or not method.startswith(_NEW_MESSAGE_PREFIXES):
-            return await callback(*args, **kwargs)
-        if method not in _NOT_MESSAGES:
-            await self._pacer.wait_turn(chat_id)
-        async with self._overall:
-            return await callback(*args, **kwargs)
+        """One attempt: something for a chat waits for that chat's turn and the overall one."""
+        if chat_id is not None and method.startswith(_CHAT_PREFIXES):
+            if method not in _NOT_COUNTED:
+                await self._pacer.wait_turn(chat_id)
+            await self._overall.wait_turn()
+        return await callback(*args, **kwargs)
 
     async def process_request(
         self,

@@ -7,11 +7,16 @@ bot do, so one person's uploads in a loop must not take everyone else's time.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from datetime import datetime, timedelta
 
 PER_HOUR = 10
 HOUR = timedelta(hours=1)
+# Exports read and merged at once, across everyone: each waits in memory (file and
+# parsed rows) until the one database thread takes it, so a burst of uploads must not
+# pile up hundreds of them; the rest wait their turn, still shown "Reading…".
+AT_ONCE = 2
 
 
 class RunningImports:
@@ -21,6 +26,8 @@ class RunningImports:
         self._running: set[int] = set()
         self._started: dict[int, deque[datetime]] = {}
         self._per_hour = per_hour
+        self.turns = asyncio.Semaphore(AT_ONCE)
+        """Held while one export is downloaded, read and merged."""
 
     def try_hold(self, user_id: int) -> bool:
         """Take this person's one import slot (False if taken), without counting an import."""

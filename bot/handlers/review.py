@@ -26,8 +26,9 @@ async def show_card(
     """Put the card on screen in `message_id` (or a new message) and remember it."""
     now = context.clock.now()
     context.person = await live_card.present(
-        context.bot, context.store, user, view, message_id, now
-    )
+        context.bot, context.store, user, view, message_id, now,
+        later=context.application.create_task,
+    )  # fmt: skip
 
 
 async def send_new_card(
@@ -96,16 +97,17 @@ async def card_button(update: Update, context: KeepcutContext, action: CardComma
     query = update.callback_query
     assert query and query.message
     user, now = context.person, context.clock.now()
-    outcome, view = await context.store.run(press, user.user_id, action, user.walk, now)
+    outcome, view = await context.store.run_if_idle(press, user.user_id, action, user.walk, now)
     answering = asyncio.create_task(answer_quietly(query, toast(action, outcome)))
     try:
-        # The next card is drawn while the answer is on its way; it is sent after.
-        drawn = cards.render(view, user.today(now))
+        await asyncio.sleep(0)  # let the answer go out first,
+        drawn = cards.render(view, user.today(now))  # and draw the next card meanwhile
     finally:
         await answering
     context.person = await live_card.present(
-        context.bot, context.store, user, view, query.message.message_id, now, drawn
-    )
+        context.bot, context.store, user, view, query.message.message_id, now, drawn,
+        context.application.create_task,
+    )  # fmt: skip
 
 
 def toast(action: CardCommand, outcome: Outcome) -> str | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
+from sqlite_utils import Database
 from telegram import Document, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, NetworkError
@@ -14,7 +16,7 @@ from bot.context import KeepcutContext
 from bot.render.cards import start_review_keyboard
 from bot.schedules.setup import after_import
 from bot.telegram_io import edit_or_send
-from storage.export import ExportError, read_export
+from storage.export import ExportError, ParsedExport, read_export
 from storage.merge import ImportSummary, apply_import
 
 log = logging.getLogger(__name__)
@@ -57,14 +59,15 @@ async def _import(
 ) -> None:
     """Download, read and merge one upload, then replace the status with the result."""
     try:
-        # No name holds the bytes here, so they are freed once parsed, before the merge.
-        summary = await _read_and_merge(
-            context, user_id, await _download(context, user_id, document), document.file_name or ""
-        )
+        async with context.imports.turns:
+            # No name holds the bytes here, so they are freed once parsed, before the merge.
+            summary, to_recheck = await _read_and_merge(
+                context, user_id, await _download(context, user_id, document),
+                document.file_name or "",
+            )  # fmt: skip
     except Refused as refusal:
         await edit_or_send(context.bot, status.chat_id, status.message_id, str(refusal))
     else:
-        to_recheck = await context.store.run(after_import, user_id, context.clock.now())
         text = texts.import_summary(summary)
         if to_recheck:
             text += "\n\n" + texts.season_upload(summary.new, to_recheck)
@@ -91,8 +94,8 @@ async def _download(context: KeepcutContext, user_id: int, document: Document) -
 
 async def _read_and_merge(
     context: KeepcutContext, user_id: int, data: bytes, name: str
-) -> ImportSummary:
-    """Parse the export off the event loop and merge it into the person's rows."""
+) -> tuple[ImportSummary, int]:
+    """Parse the export off the event loop, merge it; also the keeps to re-check now."""
     try:
         parsed = await asyncio.to_thread(read_export, data, name)
     except ExportError as exc:
@@ -100,9 +103,18 @@ async def _read_and_merge(
         raise Refused(texts.export_problem(exc.kind, exc.detail)) from None
     finally:
         del data
-    summary = await context.store.run(apply_import, user_id, parsed, name, context.clock.now())
+    summary, to_recheck = await context.store.run(
+        merge_export, user_id, parsed, name, context.clock.now()
+    )
     log.info(
         "user %s imported %s connections (%s new, %s gone)",
         user_id, summary.rows_read, summary.new, summary.gone,
     )  # fmt: skip
-    return summary
+    return summary, to_recheck
+
+
+def merge_export(
+    db: Database, user_id: int, parsed: ParsedExport, name: str, now: datetime
+) -> tuple[ImportSummary, int]:
+    """On the database thread, in one trip: merge, set up schedules, count re-checks."""
+    return apply_import(db, user_id, parsed, name, now), after_import(db, user_id, now)
