@@ -56,6 +56,8 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         super().__init__(ARRIVING)
         self._running = asyncio.Semaphore(running)
         self._lines: dict[int, _Line] = {}
+        self.handling = 0
+        """Updates being handled right now (not counting those waiting in a line)."""
 
     @staticmethod
     def _key(update: object) -> int:
@@ -101,7 +103,11 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         """Handle one update while holding one of the running slots."""
         try:
             async with self._running:
-                await coroutine
+                self.handling += 1
+                try:
+                    await coroutine
+                finally:
+                    self.handling -= 1
         except Exception:
             # The application reports handler errors itself; this is anything else.
             log.exception("an update failed outside its handlers")
@@ -119,3 +125,8 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
 def _id(update: object) -> object:
     """An update's id for the log (never its contents)."""
     return update.update_id if isinstance(update, Update) else type(update).__name__
+
+
+def handling_alone(processor: BaseUpdateProcessor) -> bool:
+    """Whether the update being handled is the only one (no one else is waiting on us)."""
+    return not isinstance(processor, PerPersonUpdateProcessor) or processor.handling <= 1

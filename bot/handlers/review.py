@@ -12,6 +12,7 @@ from bot import live_card, texts
 from bot.context import KeepcutContext
 from bot.render import cards
 from bot.telegram_io import answer_quietly
+from bot.updates import handling_alone
 from storage import decisions, queue, search, users
 from storage.cards import CardCommand, Decide, Reason, StillKeep, Undo, card_view, press
 from storage.records import ORDERS, CardView, Order, Outcome
@@ -97,7 +98,14 @@ async def card_button(update: Update, context: KeepcutContext, action: CardComma
     query = update.callback_query
     assert query and query.message
     user, now = context.person, context.clock.now()
-    outcome, view = await context.store.run_if_idle(press, user.user_id, action, user.walk, now)
+    # Alone, the work is done at once (the database thread is slower to wake than the
+    # work takes); with others' updates under way it goes to the thread, not to block them.
+    run = (
+        context.store.run_if_idle
+        if handling_alone(context.app.update_processor)
+        else (context.store.run)
+    )
+    outcome, view = await run(press, user.user_id, action, user.walk, now)
     answering = asyncio.create_task(answer_quietly(query, toast(action, outcome)))
     try:
         await asyncio.sleep(0)  # let the answer go out first,
