@@ -17,11 +17,11 @@ log = logging.getLogger(__name__)
 JSONDict = dict[str, Any]
 Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
 
-# Methods that put something in a chat or change it there (a new message, an edit, a
-# removed keyboard) count against Telegram's limits: about one a second per chat and 30 a
-# second in all. Answering a button press or fetching a file goes to no chat.
-_CHAT_PREFIXES = ("send", "copymessage", "forwardmessage", "edit")
-_NOT_COUNTED = frozenset({"sendchataction"})
+# Methods that put a new message in a chat: Telegram allows about one a second per chat.
+_NEW_MESSAGE_PREFIXES = ("send", "copymessage", "forwardmessage")
+_NOT_MESSAGES = frozenset({"sendchataction"})
+# Everything that goes to a chat counts towards the 30 a second in all, edits included.
+_CHAT_PREFIXES = (*_NEW_MESSAGE_PREFIXES, "edit")
 
 
 class Window:
@@ -76,13 +76,15 @@ class ChatPacer:
 
 
 class ChatRateLimiter(BaseRateLimiter[int]):
-    """Messages and edits paced per chat and kept under about 30 a second in all.
+    """New messages paced per chat; everything for a chat under about 30 a second in all.
 
-    A person tapping at a human pace never waits (their card's edit goes out at once);
-    a faster burst, or many people at once, is spaced the way Telegram counts, instead
-    of being refused. On a 429 only the request that got it waits `retry_after` and
-    tries again (up to `max_retries` times): one person's burst never pauses everyone
-    else's cards, as python-telegram-bot's AIORateLimiter would.
+    Edits answer a person's own tap and wait for no one in their chat (a card must feel
+    instant), but they count towards the chat's pace, so the next new message keeps its
+    distance, and towards the 30 a second in all, so many people tapping at once are
+    spaced the way Telegram counts instead of refused. On a 429 only the request that
+    got it waits `retry_after` and tries again (up to `max_retries` times): one person's
+    burst never pauses everyone else's cards, as python-telegram-bot's AIORateLimiter
+    would.
     """
 
     def __init__(
@@ -105,9 +107,11 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     async def _send(
         self, callback: Callback, args: Any, kwargs: dict[str, Any], method: str, chat_id: Any
     ) -> bool | JSONDict | list[JSONDict]:
-        """One attempt: something for a chat waits for that chat's turn and the overall one."""
+        """One attempt: a new message waits for its chat's turn; all wait the overall one."""
         if chat_id is not None and method.startswith(_CHAT_PREFIXES):
-            if method not in _NOT_COUNTED:
+            if method.startswith("edit"):
+                self._pacer.note(chat_id)
+            elif method not in _NOT_MESSAGES:
                 await self._pacer.wait_turn(chat_id)
             await self._overall.wait_turn()
         return await callback(*args, **kwargs)
