@@ -25,7 +25,7 @@ SIGNAL_COLUMNS = (
     "interactions",
 )  # fmt: skip
 """What the rest of the export says about a connection, in the order a diff writes it."""
-NEW_ROW_COLUMNS = ("user_id", "key", "first_import_id", "last_import_id")
+NEW_ROW_COLUMNS = ("user_id", "key", "first_import_id")
 """The bookkeeping columns of a new connection, after its fields (and signals)."""
 
 # Positions in a row of stored_rows(): key, id, gone, state, the compared columns, then
@@ -142,7 +142,7 @@ def diff(parsed: ParsedExport, known: dict[str, tuple], user_id: int, import_id:
             add_new(row)
             if with_signals:
                 add_new(_signal_columns(signals.get(key)))
-            add_new((user_id, key, import_id, import_id))
+            add_new((user_id, key, import_id))
             new_count += 1
             continue
         # An export without a URL or a readable date keeps what an earlier one said.

@@ -81,14 +81,6 @@ def apply_import(
         complete = parsed.connections and not parsed.unreadable_rows
         gone_ids = changes.gone_ids if complete else []
         gone_cut = _mark_gone(db, gone_ids, stamp)
-        if known:
-            # The people who are simply still there change in this column only; the
-            # new ones were inserted with it already.
-            db.execute(
-                "UPDATE connections SET last_import_id = ? "
-                "WHERE user_id = ? AND gone = 0 AND last_import_id IS NOT ?",
-                [import_id, user_id, import_id],
-            )
         counts = recount(db, user_id)
         new, gone, returned = changes.new_count, len(gone_ids), changes.returned
         undecided = counts.get("undecided", 0) + counts.get("skip", 0)

@@ -3,6 +3,8 @@
 A frozen copy, not used by the bot. tests/test_merge.py runs the same imports through
 this and through storage.merge and requires every stored row to be the same, byte for
 byte. Do not change it to follow storage.merge: its worth is that it stays as it was.
+One change only: connections.last_import_id, which nothing read, was dropped from the
+schema, so this no longer writes it.
 """
 
 from __future__ import annotations
@@ -24,9 +26,8 @@ INSERT INTO connections (
     first_name, last_name, search_name, company, position, url, connected_on,
     connected_sort, connected_on_raw, messages_sent, messages_received, last_message_on,
     endorsements_received, endorsements_given, recommendations_received,
-    recommendations_given, invited_by, interactions, user_id, key, first_import_id,
-    last_import_id
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    recommendations_given, invited_by, interactions, user_id, key, first_import_id
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _UPDATE_FIELDS = """
 UPDATE connections SET
@@ -184,11 +185,8 @@ def apply_import(
         # "everyone left": that would sweep a whole network into "gone".
         gone_ids = changes.gone_ids if parsed.connections else []
         gone_cut = _mark_gone(db, gone_ids, stamp)
-        # Only this column changes for the people who are simply still there.
-        db.execute(
-            "UPDATE connections SET last_import_id = ? WHERE user_id = ? AND gone = 0",
-            [import_id, user_id],
-        )
+        # (Here the legacy merge also rewrote every remaining row's last_import_id: the
+        # column is gone from the schema, nothing else about it is changed.)
         recount(db, user_id)
         new, gone, returned = len(changes.inserts), len(gone_ids), changes.returned
         total, undecided = db.execute(
@@ -293,9 +291,7 @@ def _diff(
             else:
                 old = None
         if old is None:
-            changes.inserts.append(
-                (*_fields(record), *signals, user_id, record.key, import_id, import_id)
-            )
+            changes.inserts.append((*_fields(record), *signals, user_id, record.key, import_id))
             continue
         fields = _fields(record, old.fields)
         if old.gone or fields != old.fields:

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from storage import users
 from storage.schema import migrations
@@ -135,3 +136,37 @@ async def test_run_uses_the_database_thread(fresh_store: Store) -> None:
     user = await fresh_store.run(users.touch_user, 9, 9, "Bo")
     assert user.user_id == 9
     assert (await fresh_store.run(users.get_user, 9)) == user
+
+
+def test_a_database_from_before_last_import_id_was_dropped_keeps_everything(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "k.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="drop_last_import_id")
+    users.touch_user(db, 7, 7, "Ada")
+    db.execute("INSERT INTO imports (id, user_id, imported_at) VALUES (1, 7, '2026-01-01')")
+    db.execute(
+        "INSERT INTO connections (id, user_id, key, first_name, first_import_id, "
+        "last_import_id) VALUES (1, 7, 'url:a', 'Ann', 1, 1), (2, 7, 'url:b', 'Ben', 1, 1)"
+    )
+    db.execute(
+        "INSERT INTO decisions (connection_id, user_id, decision, decided_at, seq) "
+        "VALUES (1, 7, 'cut', '2026-01-02', 1)"
+    )
+    db.conn.commit()
+    db.close()
+    store = Store(path)
+    rows = store.db.execute(
+        "SELECT id, first_name, first_import_id, state FROM connections ORDER BY id"
+    ).fetchall()
+    assert rows == [(1, "Ann", 1, "cut"), (2, "Ben", 1, None)]
+    assert "last_import_id" not in {c.name for c in store.db["connections"].columns}
+    # The decisions still point at their rows, and the state mirror still follows them.
+    store.db.execute(
+        "INSERT INTO decisions (connection_id, user_id, decision, decided_at, seq) "
+        "VALUES (2, 7, 'keep', '2026-01-03', 2)"
+    )
+    assert store.db.execute("SELECT state FROM connections WHERE id = 2").fetchone() == ("keep",)
+    assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
