@@ -38,6 +38,8 @@ Figures per round, from the server's record of every Bot API call (its arrival t
                 the last answer; imports/minute likewise from the first upload to the
                 last import's answer
   upload        from the document update being queued to the edit that shows "✅ Read"
+                (waited for up to 2 minutes: the person was told at once that it is being
+                read, or that it is in line; every other step up to 30 s)
   first card    from the Start reviewing press to the card's sendMessage
   press         from a press being queued to the card's edit (the person sees the next
                 card): the "answer"; also only for presses made after the last import
@@ -124,6 +126,8 @@ class Round:
     bot_overrides: tuple[tuple[str, float], ...]
     think: tuple[float, float]  # seconds a person looks at a card before pressing
     step_timeout: float = 30.0
+    # A person told "Reading your export…" (or that theirs is in line) waits for it longer.
+    upload_timeout: float = 120.0
 
     @property
     def limits(self) -> str:
@@ -227,9 +231,10 @@ class Person:
         self.rng = random.Random(SEED + user.id)
         self.steps: list[Step] = []
 
-    def timeout(self) -> float:
+    def timeout(self, step_timeout: float | None = None) -> float:
         """Seconds to wait for one answer: the step timeout, or what is left of the round."""
-        return min(self.plan.step_timeout, self.end - time.monotonic())
+        limit = self.plan.step_timeout if step_timeout is None else step_timeout
+        return min(limit, self.end - time.monotonic())
 
     def step(self, kind: str, message_id: int = 0) -> Step:
         """Note an update about to be sent, at this moment."""
@@ -256,7 +261,8 @@ class Person:
         status = chat.messages[0]
         step.message_id = status.message_id
         step.answered = await self.server.until(
-            lambda: status.text.startswith("✅") and status.reply_markup, self.timeout()
+            lambda: status.text.startswith("✅") and status.reply_markup,
+            self.timeout(self.plan.upload_timeout),
         )
         return status if step.answered else None
 

@@ -395,6 +395,10 @@ def stats_text(p: Progress, proj: Projection, progress_bar: str) -> str:
 # --- uploads ------------------------------------------------------------------------
 
 READING = "⏳ Reading your export…"
+READING_IN_LINE = (
+    "⏳ Got your export. Many people are sending theirs right now: yours is in line, and "
+    "this message will show what I found in a minute or so."
+)
 STILL_IMPORTING = (
     "I'm still reading the file you sent before. Wait for my answer, then send this one "
     "again if you still need to."
@@ -942,9 +946,9 @@ MYDATA_FILES: dict[str, str] = {
         "and search_name (the name folded for /find); connected_sort (the date for "
         "ordering); messages sent and received and the last one's date, endorsements and "
         "recommendations each way, who invited whom; interactions (their sum, for the card "
-        "order); the exports that first and last had them (ids in imports.csv); gone, when "
-        "they left your network; state, your decision copied from decisions.csv. E-mail "
-        "addresses and message contents are never stored."
+        "order); first_import_id, the export that first had them (its id in imports.csv); "
+        "gone, and when they left your network; state, your decision copied from "
+        "decisions.csv. E-mail addresses and message contents are never stored."
     ),
     "decisions": (
         "Your answer on each connection (connection_id is the id in connections.csv): keep, "

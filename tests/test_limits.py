@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot import texts
 from bot.clock import OffsetClock
-from bot.running_imports import PER_HOUR, RunningImports
+from bot.running_imports import AT_ONCE, PER_HOUR, RunningImports
 from tests.conftest import RunningBot
 from tests.export_samples import current_connections, people
 from tests.telegram_server import TelegramServer
@@ -50,3 +50,19 @@ async def test_the_eleventh_upload_in_an_hour_is_told_when_to_send_it(
     await ada.send("/stats")
     assert "Connections: 11" in (await ada.next_message(timeout=10)).text
     assert texts.READING not in refused.text
+
+
+async def test_an_upload_that_must_wait_for_others_is_told_so_then_answered(
+    server: TelegramServer, running: RunningBot
+) -> None:
+    app = await running.start(clock=OffsetClock(NOW))
+    turns = app.bot_data["imports"].turns
+    for _ in range(AT_ONCE):  # every turn taken, as by other people's imports
+        await turns.acquire()
+    ada = server.user(1001, "Ada")
+    await ada.send_document(current_connections(people(3)), "Connections.csv")
+    status = await ada.next_message(timeout=10)
+    assert status.text == texts.READING_IN_LINE
+    for _ in range(AT_ONCE):
+        turns.release()
+    assert "Read 3 connections" in (await ada.wait_for_edit(status, timeout=10)).text

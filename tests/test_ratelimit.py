@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.ratelimit import ChatRateLimiter
+from bot.ratelimit import ChatRateLimiter, Window
 
 
 async def _timed(limiter: ChatRateLimiter, endpoint: str, chat_id: int) -> float:
@@ -36,3 +36,19 @@ async def test_other_chats_are_not_held_back() -> None:
     limiter = ChatRateLimiter(private_interval=0.3)
     await _timed(limiter, "sendMessage", 7)
     assert await _timed(limiter, "sendMessage", 8) < 0.1
+
+
+async def test_the_overall_window_serves_waiters_in_order() -> None:
+    window = Window(2)
+    served: list[int] = []
+
+    async def one(n: int) -> None:
+        await window.wait_turn()
+        served.append(n)
+
+    tasks = []
+    for n in range(7):
+        tasks.append(asyncio.create_task(one(n)))
+        await asyncio.sleep(0.01)  # each arrives after the one before
+    await asyncio.gather(*tasks)
+    assert served == list(range(7))

@@ -43,7 +43,8 @@ async def document(update: Update, context: KeepcutContext) -> None:
         return
     try:
         await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
-        status = await message.reply_text(texts.READING)
+        busy = context.imports.turns.locked()  # every turn taken: this one will wait
+        status = await message.reply_text(texts.READING_IN_LINE if busy else texts.READING)
     except BaseException:
         context.imports.end(user.user_id)
         raise
