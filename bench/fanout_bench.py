@@ -29,7 +29,6 @@ import asyncio
 import json
 import os
 import platform
-import signal
 import sys
 import tempfile
 import time
@@ -40,6 +39,8 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from processes import bot_environment, stop
 
 from storage import schedules, users
 from storage.merge import apply_import
@@ -70,14 +71,7 @@ async def fan_out(people: int, allowed: int, folder: Path) -> dict[str, Any]:
     seed(db_path, people)
     async with TelegramServer(flood_control=True, flood_overall=allowed) as server:
         chats = [server.user(FIRST_USER + n, f"Person {n}") for n in range(people)]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-        env.update(
-            TELEGRAM_BOT_TOKEN=server.token,
-            TELEGRAM_BASE_URL=server.base_url,
-            TELEGRAM_BASE_FILE_URL=server.base_file_url,
-            KEEPCUT_DB=str(db_path),
-            KEEPCUT_LOG_LEVEL="WARNING",
-        )
+        env = bot_environment(server, db_path)
         lead = 4.0  # seconds of the bot's clock before the due minute
         process = await asyncio.create_subprocess_exec(
             sys.executable, str(LAUNCHER), (DUE - timedelta(seconds=lead)).isoformat(),
@@ -91,8 +85,7 @@ async def fan_out(people: int, allowed: int, folder: Path) -> dict[str, Any]:
             )
             await asyncio.sleep(1.5)  # anything sent twice would arrive now
         finally:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), timeout=30)
+            await stop(process)
         sends = [r for r in server.requests if r.method == "sendMessage"]
         delivered = sorted(r.time for r in sends if r.ok)
         refused = sum(1 for r in sends if r.status == 429)

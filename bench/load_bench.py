@@ -75,7 +75,6 @@ import platform
 import random
 import re
 import shutil
-import signal
 import sqlite3
 import statistics
 import sys
@@ -94,6 +93,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import telegram
+from processes import bot_environment, stop
 
 from bot import texts
 from tests.export_samples import current_connections, people
@@ -473,14 +473,7 @@ async def run_round(plan: Round, folder: Path) -> dict[str, Any]:
     exports = [current_connections(people(plan.rows, prefix=f"u{uid}")) for uid in user_ids]
     server = LoadServer(flood_control=plan.flood_control, flood_overall=30)
     await server.start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
-        KEEPCUT_DB=str(db_path),
-        KEEPCUT_LOG_LEVEL="WARNING",
-    )
+    env = bot_environment(server, db_path)
     overrides = [f"{k}={v}" for k, v in plan.bot_overrides]
     rss: list[tuple[float, float]] = []
     try:
@@ -505,13 +498,7 @@ async def run_round(plan: Round, folder: Path) -> dict[str, Any]:
             peak_rss = memory_mb(process.pid, "VmHWM")
             sampler.cancel()
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), timeout=30)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+            await stop(process)
     finally:
         await server.stop()
     steps = [s for person in per_person for s in person]

@@ -70,7 +70,6 @@ import math
 import os
 import platform
 import random
-import signal
 import sqlite3
 import statistics
 import sys
@@ -89,6 +88,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import telegram
+from processes import bot_environment, stop
 from sqlite_utils import Database
 from telegram import InlineKeyboardMarkup
 
@@ -363,16 +363,7 @@ async def bot_process(
     server: TelegramServer, command: list[str], env: dict[str, str] | None = None
 ) -> AsyncIterator[None]:
     """A bot as its own process against `server`, stopped with SIGTERM at the end."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))
-    }
-    environment.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
-        KEEPCUT_LOG_LEVEL="WARNING",
-        **(env or {}),
-    )
+    environment = {**bot_environment(server), **(env or {})}
     polls = len(server.calls("getUpdates"))
     process = await asyncio.create_subprocess_exec(
         sys.executable, *command, env=environment, stderr=asyncio.subprocess.DEVNULL
@@ -381,13 +372,7 @@ async def bot_process(
         await server.wait_for(lambda: len(server.calls("getUpdates")) > polls, timeout=30)
         yield
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), timeout=20)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await stop(process, timeout=20)
 
 
 async def first_cards(
