@@ -396,8 +396,8 @@ def stats_text(p: Progress, proj: Projection, progress_bar: str) -> str:
 
 READING = "⏳ Reading your export…"
 READING_IN_LINE = (
-    "⏳ Got your export. Many people are sending theirs right now: yours is in line, and "
-    "this message will show what I found in a minute or so."
+    "⏳ Got your export. Other people's exports are being read right now: yours is in "
+    "line, and this message will show what I found in a minute or so."
 )
 STILL_IMPORTING = (
     "I'm still reading the file you sent before. Wait for my answer, then send this one "
