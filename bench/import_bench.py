@@ -196,13 +196,19 @@ def machine() -> str:
     )
 
 
-def main() -> None:
-    """Measure, print a results block, optionally write JSON."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> tuple[argparse.Namespace, int, int]:
+    """This benchmark's command line (`--quick`, `--json`); also its rows and runs."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3,000 rows, 2 runs")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     count, runs = (3_000, 2) if args.quick else (30_000, 5)
+    return args, count, runs
+
+
+def main() -> None:
+    """Measure, print a results block, optionally write JSON."""
+    args, count, runs = arguments(__doc__)
 
     first_rows = rows(count)
     first = export_zip(first_rows)

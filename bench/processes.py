@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from pathlib import Path
 
@@ -11,14 +10,8 @@ from tests.telegram_server import TelegramServer
 
 
 def bot_environment(server: TelegramServer, db_path: Path | None = None) -> dict[str, str]:
-    """This environment without any keepcut or Telegram setting, pointed at `server`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
-        KEEPCUT_LOG_LEVEL="WARNING",
-    )
+    """The environment for the bot against `server`, logging warnings and worse only."""
+    env = server.bot_environment(KEEPCUT_LOG_LEVEL="WARNING")
     if db_path is not None:
         env["KEEPCUT_DB"] = str(db_path)
     return env

@@ -28,7 +28,6 @@ or not the target is met.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import json
@@ -128,11 +127,7 @@ async def rounds(folder: Path, data: bytes, runs: int) -> dict[str, list[float]]
 
 def main() -> None:
     """Measure, print a results block, optionally write JSON."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3,000 rows, 2 runs")
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
-    count, runs = (3_000, 2) if args.quick else (30_000, 5)
+    args, count, runs = import_bench.arguments(__doc__)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 

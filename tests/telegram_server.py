@@ -346,6 +346,21 @@ class TelegramServer:
         """Value for PTB's ``base_file_url`` (the token is appended)."""
         return f"{self.url}/file/bot"
 
+    def bot_environment(self, **settings: str) -> dict[str, str]:
+        """The environment for a keepcut process talking to this server.
+
+        This process's environment without any TELEGRAM_ or KEEPCUT_ setting of its own,
+        then this server's token and URLs, then ``settings`` (which may replace them).
+        """
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
+        env.update(
+            TELEGRAM_BOT_TOKEN=self.token,
+            TELEGRAM_BASE_URL=self.base_url,
+            TELEGRAM_BASE_FILE_URL=self.base_file_url,
+        )
+        env.update(settings)
+        return env
+
     # -- test-side API ---------------------------------------------------------------------
 
     def user(

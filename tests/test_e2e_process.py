@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
@@ -16,13 +15,7 @@ from tests.telegram_server import TelegramServer
 async def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
     server: TelegramServer, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
-        KEEPCUT_LOG_LEVEL="DEBUG",
-    )
+    env = server.bot_environment(KEEPCUT_LOG_LEVEL="DEBUG")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot",
         cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE,
@@ -49,12 +42,7 @@ async def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
 async def test_a_token_telegram_rejects_exits_3_in_one_line(
     server: TelegramServer, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN="999:NOT-THIS-BOTS-TOKEN",
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
-    )
+    env = server.bot_environment(TELEGRAM_BOT_TOKEN="999:NOT-THIS-BOTS-TOKEN")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot",
         cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE,
@@ -98,13 +86,7 @@ async def full_session(server: TelegramServer) -> None:
 
 async def run_session(server: TelegramServer, folder: Path, level: str) -> str:
     """The real program through a full session at this log level; returns its log."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
-        KEEPCUT_LOG_LEVEL=level,
-    )
+    env = server.bot_environment(KEEPCUT_LOG_LEVEL=level)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=folder, env=env, stderr=asyncio.subprocess.PIPE
     )

@@ -5,7 +5,6 @@ moment (tests/run_bot_at.py) so the due minute comes within seconds."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
@@ -23,13 +22,7 @@ LAUNCHER = Path(__file__).with_name("run_bot_at.py")
 @asynccontextmanager
 async def bot_process(server: TelegramServer, folder: Path, clock: str) -> AsyncIterator[None]:
     """The real bot, its clock starting at `clock`, stopped with SIGTERM at the end."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
-        KEEPCUT_DB=str(folder / "keepcut.db"),
-    )
+    env = server.bot_environment(KEEPCUT_DB=str(folder / "keepcut.db"))
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(LAUNCHER), clock, cwd=folder, env=env,
         stderr=asyncio.subprocess.PIPE,

@@ -7,7 +7,6 @@ registers to the plain HTTP port the bot listens on, on loopback.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -33,11 +32,7 @@ def free_port() -> int:
 @asynccontextmanager
 async def webhook_bot(server: TelegramServer, folder: Path, port: int) -> AsyncIterator[None]:
     """`python -m bot` with WEBHOOK_URL set, stopped with SIGTERM at the end."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "KEEPCUT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=server.token,
-        TELEGRAM_BASE_URL=server.base_url,
-        TELEGRAM_BASE_FILE_URL=server.base_file_url,
+    env = server.bot_environment(
         TELEGRAM_LOCAL_MODE="false",
         KEEPCUT_DB=str(folder / "keepcut.db"),
         WEBHOOK_URL=PUBLIC,
