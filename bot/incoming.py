@@ -3,9 +3,12 @@
 A Bot API server newer or older than the library can send an update the library
 refuses to parse (a poll without a field it requires, say). Unchecked, polling fails
 on the whole batch and fetches it again forever, and the library logs the raw update,
-names and texts included. Here each update is read on its own; one that cannot be
-read is replaced by its bare id, so it is confirmed and skipped, and the log names only
-that id.
+names and texts included. Here an update that cannot be read is replaced by its bare
+id, so it is confirmed and skipped, and the log names only that id.
+
+Polling reads each batch once, as the library does: a press waits for nothing more.
+Only a batch the library could not read, which it then asks for again from the same
+offset, is read here update by update.
 """
 
 from __future__ import annotations
@@ -14,10 +17,24 @@ import json
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.request import HTTPXRequest, RequestData
 
 log = logging.getLogger(__name__)
+
+# The library's own record of a batch it could not read quotes the whole batch.
+_BATCH_RECORD = "Error while parsing updates"
+# The loggers it may come from: the Bot class's, and ExtBot's (whose it is in practice).
+_BOT_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
+
+
+def read_update(raw: dict[str, Any], bot: Bot | None) -> Update:
+    """The update as the library reads it, or (if it cannot) only its id."""
+    try:
+        return Update.de_json(raw, bot)
+    except Exception as exc:  # any parse failure: the library raises what it raises
+        _skipped(raw, exc)
+        return Update(update_id=raw.get("update_id", 0))
 
 
 def readable(raw: dict[str, Any]) -> dict[str, Any]:
@@ -25,13 +42,34 @@ def readable(raw: dict[str, Any]) -> dict[str, Any]:
     try:
         Update.de_json(raw, None)
     except Exception as exc:  # any parse failure: the library raises what it raises
-        log.warning(
-            "skipped update %s: this version cannot read it (%s)",
-            raw.get("update_id"),
-            type(exc).__name__,
-        )
+        _skipped(raw, exc)
         return {"update_id": raw.get("update_id")}
     return raw
+
+
+def _skipped(raw: dict[str, Any], exc: Exception) -> None:
+    """Log an update that is skipped, by its id and the kind of failure only."""
+    log.warning(
+        "skipped update %s: this version cannot read it (%s)",
+        raw.get("update_id"),
+        type(exc).__name__,
+    )
+
+
+class HideBatchContents(logging.Filter):
+    """Drop the library's record of an unreadable batch: it quotes every update in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for that one record; every other passes."""
+        return not str(record.msg).startswith(_BATCH_RECORD)
+
+
+def hide_batch_contents() -> None:
+    """Keep the contents of an unreadable batch out of the log (once per process)."""
+    for name in _BOT_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HideBatchContents) for f in logger.filters):
+            logger.addFilter(HideBatchContents())
 
 
 class TolerantUpdatesRequest(HTTPXRequest):
@@ -40,6 +78,8 @@ class TolerantUpdatesRequest(HTTPXRequest):
     def __init__(self) -> None:
         # One connection, as python-telegram-bot gives getUpdates by default.
         super().__init__(connection_pool_size=1)
+        self._batch_at: object = None  # the offset of the last answer that held updates
+        hide_batch_contents()
 
     async def do_request(
         self,
@@ -49,19 +89,29 @@ class TolerantUpdatesRequest(HTTPXRequest):
         *args: Any,
         **kwargs: Any,
     ) -> tuple[int, bytes]:
-        """Send the request; clean a getUpdates answer of updates that cannot be read."""
+        """Send the request; clean a batch of updates the library could not read."""
         status, body = await super().do_request(url, method, request_data, *args, **kwargs)
         if status != 200 or not url.endswith("/getUpdates"):
             return status, body
-        try:
-            answer = json.loads(body)
-            updates = answer["result"]
-        except (ValueError, KeyError, TypeError):
-            return status, body  # not ours to judge: the library reports it
-        if not isinstance(updates, list):
-            return status, body
-        cleaned = [readable(u) if isinstance(u, dict) else u for u in updates]
-        if cleaned == updates:
-            return status, body
-        answer["result"] = cleaned
-        return status, json.dumps(answer).encode()
+        offset = request_data.parameters.get("offset") if request_data else None
+        # The library moves the offset past every batch it read; the same offset
+        # again after a batch means it could not read that one.
+        again = self._batch_at is not None and offset == self._batch_at
+        self._batch_at = offset if b'"update_id"' in body else None
+        return status, (_cleaned(body) if again else body)
+
+
+def _cleaned(body: bytes) -> bytes:
+    """A getUpdates answer with each unreadable update replaced by its bare id."""
+    try:
+        answer = json.loads(body)
+        updates = answer["result"]
+    except (ValueError, KeyError, TypeError):
+        return body  # not ours to judge: the library reports it
+    if not isinstance(updates, list):
+        return body
+    cleaned = [readable(u) if isinstance(u, dict) else u for u in updates]
+    if cleaned == updates:
+        return body
+    answer["result"] = cleaned
+    return json.dumps(answer).encode()

@@ -24,7 +24,7 @@ from telegram import Update
 from bot.app import post_init, post_shutdown
 from bot.config import Settings
 from bot.context import KeepcutApp
-from bot.incoming import readable
+from bot.incoming import read_update
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class UpdateEndpoint(tornado.web.RequestHandler):
         if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
             self.set_status(400)
             return
-        await self.app.update_queue.put(Update.de_json(readable(raw), self.app.bot))
+        await self.app.update_queue.put(read_update(raw, self.app.bot))
         self.set_status(200)
 
     def log_exception(self, *args: Any) -> None:

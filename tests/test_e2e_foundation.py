@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot import texts
+from bot import incoming, texts
 from bot.context import KeepcutApp
 from tests.conftest import RunningBot
 from tests.export_samples import current_connections, people
@@ -198,3 +198,15 @@ async def test_an_update_the_library_cannot_read_is_skipped_and_logged_by_id(
         r.getMessage() for r in caplog.records if r.levelno >= logging.INFO
     ), "nothing of the update's contents at INFO or above"
     await server.wait_for(lambda: not server.updates, timeout=5)
+
+
+async def test_a_batch_the_library_reads_is_not_read_again(
+    server: TelegramServer, bot: KeepcutApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only a batch the library could not read is read here, update by update.
+    read: list[object] = []
+    monkeypatch.setattr(incoming, "readable", lambda raw: read.append(raw) or raw)
+    alice = server.user(1001, "Alice")
+    await alice.send("/start")
+    assert "keepcut" in (await alice.next_message(timeout=10)).text
+    assert read == []

@@ -85,6 +85,12 @@ async def test_webhook_mode_walks_refuses_strangers_and_loses_nothing_on_restart
         assert (await server.post_to_webhook(forged))[0] == 403
         await ada.expect_no_message(0.5)
 
+        # An update this library version cannot read is confirmed and skipped.
+        unreadable = {"update_id": 999_998, "poll": {"id": "77", "question": "Carol?"}}
+        assert (await server.post_to_webhook(unreadable, secret_token=SECRET))[0] == 200
+        await ada.send("/stats")
+        assert "Kept: 1" in (await ada.next_message(timeout=10)).text
+
     # Down: Telegram keeps what arrives and delivers it once the bot is back.
     await ada.send("/stats")
     await server.wait_for(lambda: any(not d.ok for d in server.webhook_deliveries), 10)
