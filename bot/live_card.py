@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 
 from bot.render import cards
 from bot.telegram_io import drop_keyboard, edit_or_send
@@ -23,16 +23,15 @@ async def present(
     view: CardView,
     message_id: int | None,
     now: datetime,
-    drawn: tuple[str, InlineKeyboardMarkup] | None = None,
     later: Callable[[Coroutine[Any, Any, None]], object] | None = None,
 ) -> users.User:
     """Show `view` in `message_id` (or a new message); return the person as they now are.
 
-    `drawn` is the card already rendered from `view`, if the caller has it; `later` runs
-    the old card's tidying in the background (the application's create_task), so the
-    person's next press does not wait for that edit's turn in the chat.
+    `later` runs the old card's tidying in the background (the application's
+    create_task), so the person's next press does not wait for that edit's turn in the
+    chat.
     """
-    text, markup = drawn or cards.render(view, user.today(now))
+    text, markup = cards.render(view, user.today(now))
     shown = await edit_or_send(bot, user.chat_id, message_id, text, markup)
     if shown == user.card_message_id:
         return user

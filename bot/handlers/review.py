@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 
@@ -106,15 +105,10 @@ async def card_button(update: Update, context: KeepcutContext, action: CardComma
         else (context.store.run)
     )
     outcome, view = await run(press, user.user_id, action, user.walk, now)
-    answering = asyncio.create_task(answer_quietly(query, toast(action, outcome)))
-    try:
-        await asyncio.sleep(0)  # let the answer go out first,
-        drawn = cards.render(view, user.today(now))  # and draw the next card meanwhile
-    finally:
-        await answering
+    await answer_quietly(query, toast(action, outcome))
     context.person = await live_card.present(
-        context.bot, context.store, user, view, query.message.message_id, now, drawn,
-        context.application.create_task,
+        context.bot, context.store, user, view, query.message.message_id, now,
+        later=context.application.create_task,
     )  # fmt: skip
 
 
