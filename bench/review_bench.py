@@ -23,26 +23,33 @@ What is measured
    30,000 connections.
 
 2. Round trip through the local Telegram Bot API test server (tests/telegram_server.py,
-   loopback only, flood control off as by default). The real keepcut Application is
-   started the way tests/conftest.py starts it, on a copy of the seeded store, so its 50
-   people (2,000 connections each) need no upload. Each sends /review and gets a card;
-   then, round after round, all 50 tap Keep at the same moment and each waits for its
-   card to be edited. One press is timed from the moment its callback query is queued
-   at the server to the moment the edited card has arrived there (the test user's
-   wait_for_edit returning). One untimed warm-up round precedes the timed rounds.
-   The same is done with a bare python-telegram-bot Application on its own test server:
-   one CallbackQueryHandler that answers the query and edits the message to fixed text
-   with a one-button keyboard carrying a counter (so no edit is ever "not modified").
-   Both use the same Defaults (HTML parse mode, no link previews) and long polling
-   (poll_interval=0, timeout=1). Concurrency: keepcut runs its own
-   PerPersonUpdateProcessor (bot/updates.py); the bare bot uses concurrent_updates(True).
-   keepcut also runs the rate limiter build_application installs (bot/ratelimit.py:
-   new messages paced per chat and about 30 a second in all; edits pass unpaced), so
-   a third row runs the bare bot with a copy of that same limiter, to tell the
-   limiter's share from keepcut's own work. The labels name the update
-   processor and limiter classes actually found in the running application.
+   loopback only, flood control off as by default). The real keepcut program is started
+   as its own process (tests/run_bot_at.py, which runs bot.__main__.main) on a copy of
+   the seeded store, so its 50 people (2,000 connections each) need no upload; each sends
+   /review and gets a card. A press is timed from the moment its callback query is
+   queued at the server to the moment the edited card has arrived there (the test
+   user's wait_for_edit returning).
+   The bare bot (bench/bare_bot.py) is a python-telegram-bot Application, also its own
+   process on its own test server, with one CallbackQueryHandler that answers the query
+   and edits the card to the next of keepcut's own cards, recorded from keepcut's
+   presses in this run (same text, HTML, buttons and callback data), so both move the
+   same bytes. Both use the same Defaults (HTML parse mode, no link previews) and long
+   polling. Concurrency: keepcut runs its own PerPersonUpdateProcessor (bot/updates.py);
+   the bare bot uses concurrent_updates(True). keepcut also runs the rate limiter
+   build_application installs (bot/ratelimit.py; set to no spacing, as the server
+   enforces none), so a third bot is the bare one with that same limiter, to tell the
+   limiter's share from keepcut's own work.
+   One person pressing in turn (what a person on a phone does): press Keep, wait for
+   the edited card, press Cut, and so on, at 2,000 connections. Each bot first gets its
+   untimed warm-up presses; then the three run side by side and take turns in a
+   rotating order, 400 timed presses per bot in turns of 50 (each turn led in by 5
+   untimed presses, as the other two took the caches meanwhile), so that a slower or
+   faster spell of the machine falls on all three alike.
+   Many at once: round after round, all 50 people tap Keep at the same moment and each
+   waits for its card to be edited, after one untimed round; each bot runs this alone.
    Figures: median and p90 per press in milliseconds, and keepcut/bare ratios.
-   Target: median ratio keepcut/bare at most 1.25.
+   Target: the one-person median ratio keepcut/bare at most 1.25; with 50 at once, no
+   worse than before.
 
 Reading the results block
 -------------------------
@@ -64,6 +71,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -112,6 +120,8 @@ BARE_BOT = ROOT / "bench" / "bare_bot.py"
 IN_PROCESS_TARGET_MS = 5.0
 RATIO_TARGET = 1.25
 SEED = 20_240_601
+SOLO_BLOCK = 50  # timed presses per turn in the one-person round
+SOLO_LEAD_IN = 5  # untimed presses that start each turn
 
 FIRST_NAMES = (
     "Ana", "Björn", "Chloé", "Dmitri", "Esther", "François", "Grace", "Hiroshi", "Ingrid",
@@ -306,32 +316,55 @@ async def press_rounds(
     return result
 
 
-async def press_in_turn(
-    client: TelegramUser,
-    card: BotMessage,
-    labels: Sequence[str],
-    plan: Plan,
-    name: str,
-) -> Latencies:
-    """One person: press, wait for the edited card, press the next label; repeat.
+async def press_and_wait(client: TelegramUser, card: BotMessage, label: str) -> float:
+    """One press and the edit it causes, in milliseconds."""
+    started = time.perf_counter()
+    await client.press(card, label)
+    await client.wait_for_edit(card, timeout=30)
+    return (time.perf_counter() - started) * 1000
 
-    Untimed presses come first, for `plan.warm_up` seconds (at most `plan.warm_up_presses`):
-    a bot just started is not yet in the state of one that has run a while (keepcut's
+
+async def warm_up(
+    client: TelegramUser, card: BotMessage, labels: Sequence[str], plan: Plan
+) -> None:
+    """Untimed presses, for `plan.warm_up` seconds (at most `plan.warm_up_presses`).
+
+    A bot just started is not yet in the state of one that has run a while (keepcut's
     write-ahead log grows until its first checkpoint, a few seconds in; after that,
     commits reuse it).
     """
-    result = Latencies(name)
     until, n = time.perf_counter() + plan.warm_up, 0
     while time.perf_counter() < until and n < plan.warm_up_presses:
-        await client.press(card, labels[n % len(labels)])
-        await client.wait_for_edit(card, timeout=30)
+        await press_and_wait(client, card, labels[n % len(labels)])
         n += 1
-    for m in range(plan.solo_presses):
-        started = time.perf_counter()
-        await client.press(card, labels[(n + m) % len(labels)])
-        await client.wait_for_edit(card, timeout=30)
-        result.samples_ms.append((time.perf_counter() - started) * 1000)
-    return result
+
+
+@dataclass
+class Presser:
+    """One bot in the one-person round: its person, the card on screen, the timings."""
+
+    client: TelegramUser
+    card: BotMessage
+    result: Latencies
+
+
+async def press_in_turn(pressers: list[Presser], labels: Sequence[str], plan: Plan) -> None:
+    """Each bot's person presses, waits for the edited card, presses the next label…
+
+    The bots take turns, SOLO_BLOCK timed presses each in a rotating order, so that a
+    slower or faster spell of this shared machine falls on all of them alike. Each turn
+    starts with SOLO_LEAD_IN untimed presses: a bot that sat idle while the others
+    pressed has had its caches taken by them, which the first press or two pay for.
+    """
+    for block in range(math.ceil(plan.solo_presses / SOLO_BLOCK)):
+        turn = block % len(pressers)
+        for p in pressers[turn:] + pressers[:turn]:
+            timed = min(SOLO_BLOCK, plan.solo_presses - block * SOLO_BLOCK)
+            for n in range(SOLO_LEAD_IN + timed):
+                label = labels[n % len(labels)]
+                took = await press_and_wait(p.client, p.card, label)
+                if n >= SOLO_LEAD_IN:
+                    p.result.samples_ms.append(took)
 
 
 def edits_since(server: TelegramServer, first: int) -> list[Edit]:
@@ -354,8 +387,6 @@ class Trips:
 
     solo: Latencies
     many: Latencies
-    solo_edits: list[Edit] = field(default_factory=list)
-    many_edits: list[Edit] = field(default_factory=list)
 
 
 @asynccontextmanager
@@ -376,40 +407,16 @@ async def bot_process(
 
 
 async def first_cards(
-    server: TelegramServer, plan: Plan
+    server: TelegramServer, people: int
 ) -> tuple[list[TelegramUser], list[BotMessage]]:
     """The benchmark's people, each with the card /review gave them."""
-    clients = [server.user(uid, f"User {uid}") for uid in range(1, plan.e2e_users + 1)]
+    clients = [server.user(uid, f"User {uid}") for uid in range(1, people + 1)]
     for client in clients:
         await client.send("/review")
     cards = await asyncio.gather(*(c.next_message(timeout=30) for c in clients))
     for card in cards:
         card.button(texts.BUTTON_KEEP)  # fails loudly if this is not a card
     return clients, list(cards)
-
-
-async def keepcut_round_trip(db_path: Path, plan: Plan) -> Trips:
-    """The real keepcut program, its own process, on a test server of this process."""
-    # The test server enforces no flood limits here, and the presses come at machine
-    # speed: keepcut's limiter, which would space them as Telegram wants, is set to
-    # match the server (no spacing), so what is timed is the work of a press.
-    lifted = ["private_chat_interval=0", "group_chat_interval=0", "messages_per_second=100000"]
-    command = [str(LAUNCHER), datetime.now(UTC).isoformat(), *lifted]
-    async with (
-        TelegramServer() as server,
-        bot_process(server, command, {"KEEPCUT_DB": str(db_path)}),
-    ):
-        clients, cards = await first_cards(server, plan)
-        mark = len(server.requests)
-        solo = await press_in_turn(
-            clients[0], cards[0], (texts.BUTTON_KEEP, texts.BUTTON_CUT), plan, "keepcut",
-        )  # fmt: skip
-        solo_edits = edits_since(server, mark)
-        mark = len(server.requests)
-        many = await press_rounds(clients, cards, texts.BUTTON_KEEP, plan.e2e_rounds, "keepcut")
-        many_edits = edits_since(server, mark)
-    solo.setup = many.setup = f"{PerPersonUpdateProcessor.__name__} + {ChatRateLimiter.__name__}"
-    return Trips(solo, many, solo_edits, many_edits)
 
 
 def write_cards(path: Path, edits: list[Edit]) -> Path:
@@ -422,38 +429,71 @@ def write_cards(path: Path, edits: list[Edit]) -> Path:
     return path
 
 
-async def bare_round_trip(
-    plan: Plan, limiter: bool, name: str, keepcut: Trips, folder: Path
-) -> Trips:
-    """The bare PTB bot, its own process, the same presses and cards as keepcut's."""
-    flags = ["--limiter"] if limiter else []
-    solo_cards = write_cards(folder / "solo-cards.json", keepcut.solo_edits)
-    many_cards = write_cards(folder / "many-cards.json", keepcut.many_edits)
-    solo_bot = [str(BARE_BOT), str(solo_cards), *flags]
-    async with TelegramServer() as server, bot_process(server, solo_bot):
-        clients, cards = await first_cards(server, plan)
-        labels = (texts.BUTTON_KEEP, texts.BUTTON_CUT)  # on every one of keepcut's cards
-        solo = await press_in_turn(clients[0], cards[0], labels, plan, name)
-    many_bot = [str(BARE_BOT), str(many_cards), *flags]
-    async with TelegramServer() as server, bot_process(server, many_bot):
-        clients, cards = await first_cards(server, plan)
-        many = await press_rounds(clients, cards, texts.BUTTON_KEEP, plan.e2e_rounds, name)
-    solo.setup = many.setup = "concurrent_updates(True)" + (
+def bare_command(cards_file: Path, limiter: bool) -> list[str]:
+    """The bare bot's command line, with keepcut's rate limiter in front or not."""
+    return [str(BARE_BOT), str(cards_file), *(["--limiter"] if limiter else [])]
+
+
+def bare_setup(limiter: bool) -> str:
+    """How the bare bot runs, for its label."""
+    return "concurrent_updates(True)" + (
         f" + keepcut's {ChatRateLimiter.__name__}" if limiter else ""
     )
-    return Trips(solo, many)
 
 
 async def round_trips(db_path: Path, plan: Plan) -> list[Trips]:
-    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter."""
-    async with asyncio.timeout(plan.e2e_timeout):
-        keepcut = await keepcut_round_trip(db_path, plan)
+    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter (bounded)."""
+    async with asyncio.timeout(3 * plan.e2e_timeout):
+        return await _round_trips(db_path, plan)
+
+
+async def _round_trips(db_path: Path, plan: Plan) -> list[Trips]:
+    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter.
+
+    The one-person round runs the three side by side (each with its own test server),
+    taking turns; the many-at-once round runs each alone, keepcut first, since the bare
+    bot shows keepcut's cards from that round.
+    """
+    # The test server enforces no flood limits here, and the presses come at machine
+    # speed: keepcut's limiter, which would space them as Telegram wants, is set to
+    # match the server (no spacing), so what is timed is the work of a press.
+    lifted = ["private_chat_interval=0", "group_chat_interval=0", "messages_per_second=100000"]
+    keepcut_command = [str(LAUNCHER), datetime.now(UTC).isoformat(), *lifted]
+    labels = (texts.BUTTON_KEEP, texts.BUTTON_CUT)  # on every one of keepcut's cards
+    names = ("keepcut", "bare", "bare+limiter")
+    solos = [Latencies(name) for name in names]
+    solos[0].setup = f"{PerPersonUpdateProcessor.__name__} + {ChatRateLimiter.__name__}"
+    solos[1].setup, solos[2].setup = bare_setup(False), bare_setup(True)
     folder = db_path.parent
-    async with asyncio.timeout(plan.e2e_timeout):
-        results = [keepcut, await bare_round_trip(plan, False, "bare", keepcut, folder)]
-    async with asyncio.timeout(plan.e2e_timeout):
-        results.append(await bare_round_trip(plan, True, "bare+limiter", keepcut, folder))
-    return results
+    env = {"KEEPCUT_DB": str(db_path)}
+    async with TelegramServer() as server, bot_process(server, keepcut_command, env):
+        clients, cards = await first_cards(server, plan.e2e_users)
+        mark = len(server.requests)
+        await warm_up(clients[0], cards[0], labels, plan)
+        solo_cards = write_cards(folder / "solo-cards.json", edits_since(server, mark))
+        async with contextlib.AsyncExitStack() as bare_bots:
+            pressers = [Presser(clients[0], cards[0], solos[0])]
+            for limiter, result in ((False, solos[1]), (True, solos[2])):
+                bare_server = await bare_bots.enter_async_context(TelegramServer())
+                command = bare_command(solo_cards, limiter)
+                await bare_bots.enter_async_context(bot_process(bare_server, command))
+                bare_clients, bare_cards = await first_cards(bare_server, 1)
+                await warm_up(bare_clients[0], bare_cards[0], labels, plan)
+                pressers.append(Presser(bare_clients[0], bare_cards[0], result))
+            await press_in_turn(pressers, labels, plan)
+        # The bare bots have stopped: keepcut's round with many people runs alone.
+        mark = len(server.requests)
+        many = [await press_rounds(clients, cards, texts.BUTTON_KEEP, plan.e2e_rounds, "keepcut")]
+        many_cards = write_cards(folder / "many-cards.json", edits_since(server, mark))
+    for limiter, name in ((False, "bare"), (True, "bare+limiter")):
+        command = bare_command(many_cards, limiter)
+        async with TelegramServer() as bare_server, bot_process(bare_server, command):
+            bare_clients, bare_cards = await first_cards(bare_server, plan.e2e_users)
+            label = texts.BUTTON_KEEP
+            many.append(await press_rounds(bare_clients, bare_cards, label, plan.e2e_rounds, name))
+    for solo, rounds in zip(solos, many, strict=True):
+        rounds.setup = solo.setup
+    return [Trips(solo, rounds) for solo, rounds in zip(solos, many, strict=True)]
 
 
 # -- report ------------------------------------------------------------------------------------
