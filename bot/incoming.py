@@ -22,10 +22,15 @@ from telegram.request import HTTPXRequest, RequestData
 
 log = logging.getLogger(__name__)
 
-# The library's own record of a batch it could not read quotes the whole batch.
-_BATCH_RECORD = "Error while parsing updates"
-# The loggers it may come from: the Bot class's, and ExtBot's (whose it is in practice).
-_BOT_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
+# What the library logs, at CRITICAL, about a batch it could not read: the Bot's record
+# quotes every update in it (names and texts included); the Updater's says the batch was
+# not processed, with the parse error's traceback. Both are replaced by this module's
+# own lines, which name the updates by id alone.
+_LIBRARY_RECORDS = {
+    "telegram.Bot": "Error while parsing updates",
+    "telegram.ext.ExtBot": "Error while parsing updates",
+    "telegram.ext.Updater": "Something went wrong processing the data received from Telegram",
+}
 
 
 def read_update(raw: dict[str, Any], bot: Bot | None) -> Update:
@@ -56,20 +61,24 @@ def _skipped(raw: dict[str, Any], exc: Exception) -> None:
     )
 
 
-class HideBatchContents(logging.Filter):
-    """Drop the library's record of an unreadable batch: it quotes every update in it."""
+class HideBatchRecords(logging.Filter):
+    """Drop one logger's record of a batch the library could not read."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """False for that one record; every other passes."""
-        return not str(record.msg).startswith(_BATCH_RECORD)
+        """False for that record; every other passes."""
+        return not str(record.msg).startswith(self.prefix)
 
 
-def hide_batch_contents() -> None:
-    """Keep the contents of an unreadable batch out of the log (once per process)."""
-    for name in _BOT_LOGGERS:
+def hide_batch_records() -> None:
+    """Keep the library's records of an unreadable batch out of the log (once per process)."""
+    for name, prefix in _LIBRARY_RECORDS.items():
         logger = logging.getLogger(name)
-        if not any(isinstance(f, HideBatchContents) for f in logger.filters):
-            logger.addFilter(HideBatchContents())
+        if not any(isinstance(f, HideBatchRecords) for f in logger.filters):
+            logger.addFilter(HideBatchRecords(prefix))
 
 
 class TolerantUpdatesRequest(HTTPXRequest):
@@ -79,7 +88,7 @@ class TolerantUpdatesRequest(HTTPXRequest):
         # One connection, as python-telegram-bot gives getUpdates by default.
         super().__init__(connection_pool_size=1)
         self._batch_at: object = None  # the offset of the last answer that held updates
-        hide_batch_contents()
+        hide_batch_records()
 
     async def do_request(
         self,
@@ -110,8 +119,13 @@ def _cleaned(body: bytes) -> bytes:
         return body  # not ours to judge: the library reports it
     if not isinstance(updates, list):
         return body
+    log.info(
+        "the library could not read a batch of %s updates; reading them one by one", len(updates)
+    )
     cleaned = [readable(u) if isinstance(u, dict) else u for u in updates]
     if cleaned == updates:
+        ids = [u.get("update_id") if isinstance(u, dict) else None for u in updates]
+        log.warning("the library could not read updates %s, though each reads alone", ids)
         return body
     answer["result"] = cleaned
     return json.dumps(answer).encode()

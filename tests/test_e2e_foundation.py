@@ -197,6 +197,7 @@ async def test_an_update_the_library_cannot_read_is_skipped_and_logged_by_id(
     assert "Carol Quux" not in "".join(
         r.getMessage() for r in caplog.records if r.levelno >= logging.INFO
     ), "nothing of the update's contents at INFO or above"
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     await server.wait_for(lambda: not server.updates, timeout=5)
 
 
