@@ -10,7 +10,7 @@ from bot.clock import OffsetClock
 from bot.context import KeepcutApp
 from bot.schedules import compose
 from bot.schedules.sweep import run_sweep
-from storage import schedules, users
+from storage import privacy, schedules, users
 from storage.store import Store
 from tests.conftest import RunningBot
 from tests.export_samples import current_connections, people
@@ -221,3 +221,17 @@ async def test_a_crash_between_claim_and_send_never_sends_twice(
     assert (await run_sweep(app, now + timedelta(minutes=1))).sent == 0
     await ada.expect_no_message(0.3)
     assert deliveries(app, ADA) == [("yearly-2027", "claimed")]
+
+
+async def test_a_person_who_forgot_after_the_sweep_read_the_due_list_gets_nothing(
+    server: TelegramServer, running: RunningBot
+) -> None:
+    app = await running.start()
+    ada = server.user(ADA, "Ada")
+    await imported(ada)
+    await only(app, ADA, "yearly")
+    now = SPRING + timedelta(seconds=2)
+    (due,) = [s for s in await store_of(app).run(schedules.due, now) if s.kind == "yearly"]
+    await store_of(app).run(privacy.forget, ADA)  # /forget, while the sweep is under way
+    assert await store_of(app).run(compose.prepare, due, now) is None
+    assert deliveries(app, ADA) == []
