@@ -36,6 +36,23 @@ async def only(app: KeepcutApp, user_id: int, kind: schedules.Kind) -> None:
             await store_of(app).run(schedules.set_active, user_id, other, False)
 
 
+async def started(
+    server: TelegramServer, running: RunningBot, kind: schedules.Kind
+) -> tuple[KeepcutApp, TelegramUser]:
+    """The bot started, Ada's export read, and only her `kind` schedule on."""
+    app = await running.start()
+    ada = server.user(ADA, "Ada")
+    await imported(ada)
+    await only(app, ADA, kind)
+    return app, ada
+
+
+async def due_of(app: KeepcutApp, kind: schedules.Kind, now: datetime) -> schedules.Schedule:
+    """Ada's one schedule of this kind that the sweep would find due at `now`."""
+    (due,) = [s for s in await store_of(app).run(schedules.due, now) if s.kind == kind]
+    return due
+
+
 def store_of(app: KeepcutApp) -> Store:
     """The running bot's store."""
     return app.bot_data["store"]
@@ -54,10 +71,7 @@ def deliveries(app: KeepcutApp, user_id: int) -> list[tuple[str, str]]:
 async def test_the_yearly_reminder_comes_once_across_a_restart(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "yearly")
+    app, ada = await started(server, running, "yearly")
     assert (await run_sweep(app, SPRING - timedelta(seconds=1))).sent == 0, "never early"
     report = await run_sweep(app, SPRING + timedelta(seconds=2))
     assert report.sent == 1
@@ -74,10 +88,7 @@ async def test_the_yearly_reminder_comes_once_across_a_restart(
 async def test_a_reminder_missed_while_down_comes_once_within_14_days(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "yearly")
+    app, ada = await started(server, running, "yearly")
     await running.stop()
     app = await running.start()  # back after ten days down
     assert (await run_sweep(app, SPRING + timedelta(days=10))).sent == 1
@@ -90,10 +101,7 @@ async def test_a_reminder_missed_while_down_comes_once_within_14_days(
 async def test_a_reminder_more_than_14_days_late_is_skipped(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "yearly")
+    app, ada = await started(server, running, "yearly")
     report = await run_sweep(app, SPRING + timedelta(days=15))
     assert report.sent == 0 and report.skipped >= 1
     await ada.expect_no_message(0.3)
@@ -127,10 +135,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_the_others_get_theirs(
 async def test_a_summary_is_not_repeated_when_nothing_changed(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "summary")
+    app, ada = await started(server, running, "summary")
     monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     assert (await run_sweep(app, monday)).sent == 1
     summary = await ada.next_message()
@@ -152,10 +157,7 @@ async def test_a_summary_is_not_repeated_when_nothing_changed(
 async def test_the_daily_card_pauses_after_three_unanswered(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "nudge")
+    app, ada = await started(server, running, "nudge")
     await ada.send("/nudge 12:30")
     await ada.next_message()
     await ada.next_message()  # the time-zone question, asked once
@@ -194,10 +196,7 @@ async def test_an_answered_daily_card_keeps_coming(
 async def test_a_send_that_fails_for_a_passing_reason_is_retried(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "yearly")
+    app, ada = await started(server, running, "yearly")
     server.fail_next("sendPhoto", 502, times=1)
     report = await run_sweep(app, SPRING + timedelta(seconds=2))
     assert (report.sent, report.retried) == (0, 1)
@@ -209,12 +208,9 @@ async def test_a_send_that_fails_for_a_passing_reason_is_retried(
 async def test_a_crash_between_claim_and_send_never_sends_twice(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "yearly")
+    app, ada = await started(server, running, "yearly")
     now = SPRING + timedelta(seconds=2)
-    (due,) = [s for s in await store_of(app).run(schedules.due, now) if s.kind == "yearly"]
+    due = await due_of(app, "yearly", now)
     assert await store_of(app).run(compose.prepare, due, now) is not None  # claimed; "crash"
     await running.stop()
     app = await running.start()
@@ -226,12 +222,9 @@ async def test_a_crash_between_claim_and_send_never_sends_twice(
 async def test_a_person_who_forgot_after_the_sweep_read_the_due_list_gets_nothing(
     server: TelegramServer, running: RunningBot
 ) -> None:
-    app = await running.start()
-    ada = server.user(ADA, "Ada")
-    await imported(ada)
-    await only(app, ADA, "yearly")
+    app, _ = await started(server, running, "yearly")
     now = SPRING + timedelta(seconds=2)
-    (due,) = [s for s in await store_of(app).run(schedules.due, now) if s.kind == "yearly"]
+    due = await due_of(app, "yearly", now)
     await store_of(app).run(privacy.forget, ADA)  # /forget, while the sweep is under way
     assert await store_of(app).run(compose.prepare, due, now) is None
     assert deliveries(app, ADA) == []
