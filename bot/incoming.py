@@ -35,30 +35,25 @@ _LIBRARY_RECORDS = {
 
 def read_update(raw: dict[str, Any], bot: Bot | None) -> Update:
     """The update as the library reads it, or (if it cannot) only its id."""
-    try:
-        return Update.de_json(raw, bot)
-    except Exception as exc:  # any parse failure: the library raises what it raises
-        _skipped(raw, exc)
-        return Update(update_id=raw.get("update_id", 0))
+    return _parsed(raw, bot) or Update(update_id=raw.get("update_id", 0))
 
 
 def readable(raw: dict[str, Any]) -> dict[str, Any]:
     """The update as it came if the library can read it, else just its id."""
+    return raw if _parsed(raw, None) else {"update_id": raw.get("update_id")}
+
+
+def _parsed(raw: dict[str, Any], bot: Bot | None) -> Update | None:
+    """The library's reading of the update; None, logged by id alone, if it cannot."""
     try:
-        Update.de_json(raw, None)
+        return Update.de_json(raw, bot)
     except Exception as exc:  # any parse failure: the library raises what it raises
-        _skipped(raw, exc)
-        return {"update_id": raw.get("update_id")}
-    return raw
-
-
-def _skipped(raw: dict[str, Any], exc: Exception) -> None:
-    """Log an update that is skipped, by its id and the kind of failure only."""
-    log.warning(
-        "skipped update %s: this version cannot read it (%s)",
-        raw.get("update_id"),
-        type(exc).__name__,
-    )
+        log.warning(
+            "skipped update %s: this version cannot read it (%s)",
+            raw.get("update_id"),
+            type(exc).__name__,
+        )
+        return None
 
 
 class HideBatchRecords(logging.Filter):
