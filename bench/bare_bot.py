@@ -1,6 +1,6 @@
 """A bare python-telegram-bot bot for bench/review_bench.py, run as its own process.
 
-    python bench/bare_bot.py CARDS.json [--limiter]
+    python bench/bare_bot.py CARDS.json [--limiter] [--durable DB]
 
 Settings come from the environment as keepcut's do (TELEGRAM_BOT_TOKEN,
 TELEGRAM_BASE_URL, TELEGRAM_BASE_FILE_URL). /review sends the first card of CARDS.json;
@@ -8,13 +8,18 @@ each press is answered and the card edited to the next one, round and round. The
 are keepcut's own, as it sent them in the same benchmark (text, HTML and keyboard), so
 both bots move the same bytes; this one reads the next from a list, with no database.
 `--limiter` puts keepcut's rate limiter in front, set as the benchmark sets keepcut's.
+`--durable DB` stores each press as one row in an SQLite database set up as keepcut's
+store is (WAL, synchronous = FULL), in one transaction, fsynced before the press is
+answered: the least that recording a press durably can cost.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,10 +53,28 @@ def load_cards(path: Path) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     ]
 
 
+def open_journal(path: Path) -> sqlite3.Connection:
+    """The presses table: autocommit, so each INSERT is one transaction, fsynced (FULL)."""
+    journal = sqlite3.connect(path, isolation_level=None)
+    journal.execute("PRAGMA journal_mode = WAL")
+    journal.execute("PRAGMA synchronous = FULL")
+    journal.execute(
+        "CREATE TABLE IF NOT EXISTS presses "
+        "(id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, data TEXT NOT NULL)"
+    )
+    return journal
+
+
 def main() -> None:
     """Build the bare bot and poll until stopped (SIGTERM)."""
-    cards = load_cards(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("cards", type=Path)
+    parser.add_argument("--limiter", action="store_true")
+    parser.add_argument("--durable", type=Path, metavar="DB")
+    args = parser.parse_args()
+    cards = load_cards(args.cards)
     upcoming = itertools.cycle(cards[1:] or cards)
+    journal = open_journal(args.durable) if args.durable else None
 
     async def start_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Send the first card to press on."""
@@ -61,9 +84,14 @@ def main() -> None:
         )
 
     async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer the query, as keepcut does, and edit the card to the next one."""
+        """Record the press (durable only), answer it as keepcut does, edit the card on."""
         query = update.callback_query
         assert query
+        if journal is not None:
+            journal.execute(
+                "INSERT INTO presses (user_id, data) VALUES (?, ?)",
+                [query.from_user.id, query.data or ""],
+            )
         await query.answer(texts.TOAST["keep"])
         text, markup = next(upcoming)
         await query.edit_message_text(text, reply_markup=markup)
@@ -81,9 +109,8 @@ def main() -> None:
         )
         .concurrent_updates(True)
     )
-    limited = "--limiter" in sys.argv
     app = (
-        builder.rate_limiter(ChatRateLimiter(max_retries=3, **LIFTED)) if limited else builder
+        builder.rate_limiter(ChatRateLimiter(max_retries=3, **LIFTED)) if args.limiter else builder
     ).build()
     app.add_handler(CommandHandler("review", start_card))
     app.add_handler(CallbackQueryHandler(on_press))

@@ -38,18 +38,23 @@ What is measured
    the bare bot uses concurrent_updates(True). keepcut also runs the rate limiter
    build_application installs (bot/ratelimit.py; set to no spacing, as the server
    enforces none), so a third bot is the bare one with that same limiter, to tell the
-   limiter's share from keepcut's own work.
+   limiter's share from keepcut's own work. A fourth, in the one-person round only, is
+   the bare bot storing each press before answering it: one row, one transaction, in an
+   SQLite database set up as keepcut's store is (WAL, synchronous = FULL, so fsynced),
+   the least that keeping a decision on disk before the answer can cost; it shows how
+   much of keepcut's extra is that durability, which the bare bot does not have.
    One person pressing in turn (what a person on a phone does): press Keep, wait for
    the edited card, press Cut, and so on, at 2,000 connections. Each bot first gets its
-   untimed warm-up presses; then the three run side by side and take turns in a
+   untimed warm-up presses; then the four run side by side and take turns in a
    rotating order, 400 timed presses per bot in turns of 50 (each turn led in by 5
-   untimed presses, as the other two took the caches meanwhile), so that a slower or
-   faster spell of the machine falls on all three alike.
+   untimed presses, as the others took the caches meanwhile), so that a slower or
+   faster spell of the machine falls on all of them alike.
    Many at once: round after round, all 50 people tap Keep at the same moment and each
-   waits for its card to be edited, after one untimed round; each bot runs this alone.
+   waits for its card to be edited, after one untimed round; each of the first three
+   bots runs this alone.
    Figures: median and p90 per press in milliseconds, and keepcut/bare ratios.
    Target: the one-person median ratio keepcut/bare at most 1.25; with 50 at once, no
-   worse than before.
+   worse than before. keepcut/(bare+fsync) is printed beside it, with no target.
 
 Reading the results block
 -------------------------
@@ -429,30 +434,34 @@ def write_cards(path: Path, edits: list[Edit]) -> Path:
     return path
 
 
-def bare_command(cards_file: Path, limiter: bool) -> list[str]:
-    """The bare bot's command line, with keepcut's rate limiter in front or not."""
-    return [str(BARE_BOT), str(cards_file), *(["--limiter"] if limiter else [])]
+def bare_command(cards_file: Path, limiter: bool, journal: Path | None = None) -> list[str]:
+    """The bare bot's command line: keepcut's rate limiter in front or not, durable or not."""
+    durable = ["--durable", str(journal)] if journal else []
+    return [str(BARE_BOT), str(cards_file), *(["--limiter"] if limiter else []), *durable]
 
 
-def bare_setup(limiter: bool) -> str:
+def bare_setup(limiter: bool, durable: bool = False) -> str:
     """How the bare bot runs, for its label."""
-    return "concurrent_updates(True)" + (
-        f" + keepcut's {ChatRateLimiter.__name__}" if limiter else ""
+    return (
+        "concurrent_updates(True)"
+        + (f" + keepcut's {ChatRateLimiter.__name__}" if limiter else "")
+        + (" + one fsynced row a press" if durable else "")
     )
 
 
-async def round_trips(db_path: Path, plan: Plan) -> list[Trips]:
-    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter (bounded)."""
+async def round_trips(db_path: Path, plan: Plan) -> tuple[list[Trips], Latencies]:
+    """keepcut and the bare bots (bounded); see _round_trips."""
     async with asyncio.timeout(3 * plan.e2e_timeout):
         return await _round_trips(db_path, plan)
 
 
-async def _round_trips(db_path: Path, plan: Plan) -> list[Trips]:
-    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter.
+async def _round_trips(db_path: Path, plan: Plan) -> tuple[list[Trips], Latencies]:
+    """keepcut, the bare bot, and the bare bot with keepcut's rate limiter; and, for one
+    person only, the bare bot storing each press durably.
 
-    The one-person round runs the three side by side (each with its own test server),
-    taking turns; the many-at-once round runs each alone, keepcut first, since the bare
-    bot shows keepcut's cards from that round.
+    The one-person round runs the four side by side (each with its own test server),
+    taking turns; the many-at-once round runs each of the first three alone, keepcut
+    first, since the bare bot shows keepcut's cards from that round.
     """
     # The test server enforces no flood limits here, and the presses come at machine
     # speed: keepcut's limiter, which would space them as Telegram wants, is set to
@@ -464,6 +473,7 @@ async def _round_trips(db_path: Path, plan: Plan) -> list[Trips]:
     solos = [Latencies(name) for name in names]
     solos[0].setup = f"{PerPersonUpdateProcessor.__name__} + {ChatRateLimiter.__name__}"
     solos[1].setup, solos[2].setup = bare_setup(False), bare_setup(True)
+    durable = Latencies("bare+fsync", setup=bare_setup(False, durable=True))
     folder = db_path.parent
     env = {"KEEPCUT_DB": str(db_path)}
     async with TelegramServer() as server, bot_process(server, keepcut_command, env):
@@ -473,9 +483,15 @@ async def _round_trips(db_path: Path, plan: Plan) -> list[Trips]:
         solo_cards = write_cards(folder / "solo-cards.json", edits_since(server, mark))
         async with contextlib.AsyncExitStack() as bare_bots:
             pressers = [Presser(clients[0], cards[0], solos[0])]
-            for limiter, result in ((False, solos[1]), (True, solos[2])):
+            journal = folder / "bare-presses.db"
+            bare_runs = (
+                (False, None, solos[1]),
+                (True, None, solos[2]),
+                (False, journal, durable),
+            )
+            for limiter, journal_path, result in bare_runs:
                 bare_server = await bare_bots.enter_async_context(TelegramServer())
-                command = bare_command(solo_cards, limiter)
+                command = bare_command(solo_cards, limiter, journal_path)
                 await bare_bots.enter_async_context(bot_process(bare_server, command))
                 bare_clients, bare_cards = await first_cards(bare_server, 1)
                 await warm_up(bare_clients[0], bare_cards[0], labels, plan)
@@ -493,7 +509,7 @@ async def _round_trips(db_path: Path, plan: Plan) -> list[Trips]:
             many.append(await press_rounds(bare_clients, bare_cards, label, plan.e2e_rounds, name))
     for solo, rounds in zip(solos, many, strict=True):
         rounds.setup = solo.setup
-    return [Trips(solo, rounds) for solo, rounds in zip(solos, many, strict=True)]
+    return [Trips(solo, rounds) for solo, rounds in zip(solos, many, strict=True)], durable
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -510,10 +526,12 @@ def report(
     big: Latencies,
     small: Latencies,
     trips: list[Trips],
+    durable: Latencies,
 ) -> tuple[str, dict[str, Any]]:
     """The copy-pasteable results block and the same numbers for JSON."""
     keepcut, bare, *limited = trips
     solo_ratio = keepcut.solo.median / bare.solo.median
+    durable_ratio = keepcut.solo.median / durable.median
     many_ratio = keepcut.many.median / bare.many.median
     machine = (
         f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · "
@@ -521,15 +539,15 @@ def report(
         f"{os.cpu_count()} CPUs"
     )
     note = " (smoke run: small sizes, figures indicative only)" if plan.name == "quick" else ""
-    width = max(len(t.solo.setup) for t in trips)
+    width = max(len(t.setup) for t in [*(t.solo for t in trips), durable])
+
+    def row(name: str, t: Latencies) -> str:
+        """One bot's line in one round."""
+        return f"  {name:<8} {t.setup:<{width}}  median {t.median:6.1f}  p90 {t.pct(90):6.1f}"
 
     def rows(pick: str) -> list[str]:
         """One line per bot for one round."""
-        return [
-            f"  {'keepcut' if t is keepcut else 'bare PTB':<8} {getattr(t, pick).setup:<{width}}"
-            f"  median {getattr(t, pick).median:6.1f}  p90 {getattr(t, pick).pct(90):6.1f}"
-            for t in trips
-        ]
+        return [row("keepcut" if t is keepcut else "bare PTB", getattr(t, pick)) for t in trips]
 
     extra = (
         f"   keepcut/(bare+limiter): {keepcut.many.median / limited[0].many.median:.2f}"
@@ -552,7 +570,8 @@ def report(
         f" one person pressing Keep/Cut in turn at {plan.connections_each:,} connections, "
         f"{plan.solo_presses} presses:",
         *rows("solo"),
-        f"  keepcut/bare: median {solo_ratio:.2f}",
+        row("bare PTB", durable),
+        f"  keepcut/bare: median {solo_ratio:.2f}   keepcut/(bare+fsync): {durable_ratio:.2f}",
         f" {plan.e2e_users} people pressing at once × {plan.e2e_rounds} rounds = "
         f"{plan.e2e_users * plan.e2e_rounds:,} presses:",
         *rows("many"),
@@ -573,9 +592,14 @@ def report(
         "store_build_seconds": round(build_seconds, 3),
         "in_process": {"big": big.summary(), "small": small.summary()},
         "round_trip": {
-            t.solo.label: {"solo": t.solo.summary(), "many": t.many.summary()} for t in trips
+            **{t.solo.label: {"solo": t.solo.summary(), "many": t.many.summary()} for t in trips},
+            durable.label: {"solo": durable.summary()},
         },
-        "ratios": {"solo_median": round(solo_ratio, 4), "many_median": round(many_ratio, 4)},
+        "ratios": {
+            "solo_median": round(solo_ratio, 4),
+            "solo_median_vs_durable": round(durable_ratio, 4),
+            "many_median": round(many_ratio, 4),
+        },
         "targets": {
             "in_process_p99_ms": IN_PROCESS_TARGET_MS,
             "in_process_met": big.pct(99) < IN_PROCESS_TARGET_MS,
@@ -608,8 +632,8 @@ def run(plan: Plan, json_path: Path | None) -> str:
         finally:
             store.close()
         print("timing round trips via the local Bot API server …", file=sys.stderr, flush=True)
-        trips = asyncio.run(round_trips(e2e_path, plan))
-    block, data = report(plan, build_seconds, big, small, trips)
+        trips, durable = asyncio.run(round_trips(e2e_path, plan))
+    block, data = report(plan, build_seconds, big, small, trips, durable)
     if json_path is not None:
         json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return block
