@@ -539,7 +539,7 @@ def report(
         f"{os.cpu_count()} CPUs"
     )
     note = " (smoke run: small sizes, figures indicative only)" if plan.name == "quick" else ""
-    width = max(len(t.setup) for t in [*(t.solo for t in trips), durable])
+    width = max(len(solo.setup) for solo in [*(t.solo for t in trips), durable])
 
     def row(name: str, t: Latencies) -> str:
         """One bot's line in one round."""
